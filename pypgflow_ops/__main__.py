@@ -1,0 +1,3 @@
+from pypgflow_ops.cli import main
+
+main()

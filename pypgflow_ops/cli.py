@@ -1,0 +1,53 @@
+"""The command line: parse arguments, call one core function, report, return an exit code.
+
+Command modules import their heavy dependencies inside the command, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from pypgflow_ops import __version__
+from pypgflow_ops.commands import db, diagram, lint, plan
+from pypgflow_ops.errors import EXIT_BUG, error_boundary, fail
+
+app = typer.Typer(
+    name="pypgflow-ops",
+    help="Keep workflow definitions in git and deploy them to PostgreSQL: lint, plan, apply, diagram.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pypgflow-ops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Keep workflow definitions in git and deploy them to PostgreSQL."""
+
+
+app.command("lint")(error_boundary(lint.lint))
+app.command("plan")(error_boundary(plan.plan))
+app.command("apply")(error_boundary(plan.apply))
+app.command("diagram")(error_boundary(diagram.diagram))
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    try:
+        app()
+    except Exception as exc:  # the outermost boundary, for anything outside a command
+        raise fail(
+            f"internal error (this is a bug, please report it): {type(exc).__name__}: {exc}",
+            EXIT_BUG,
+        ) from None

@@ -1,0 +1,127 @@
+"""The workflow model: frozen records, their canonical form and content hash.
+
+Positions say where an element was written; they never take part in equality or the hash, so a
+definition loaded from a file and the same definition read back from the database compare equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+CANONICAL_FORMAT = 1
+
+JsonObject = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: str
+    initial: bool = False
+    final: bool = False
+    metadata: JsonObject = field(default_factory=dict)
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        display = self.metadata.get("display_name")
+        return display if isinstance(display, str) and display else self.name
+
+    def canonical(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "initial": self.initial,
+            "final": self.final,
+            "metadata": dict(self.metadata),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    from_state: str
+    to_state: str
+    name: str
+    conditions: JsonObject = field(default_factory=dict)
+    context: JsonObject = field(default_factory=dict)
+    metadata: JsonObject = field(default_factory=dict)
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What identifies a transition: its source state and its name."""
+        return (self.from_state, self.name)
+
+    @property
+    def label(self) -> str:
+        display = self.metadata.get("display_name")
+        return display if isinstance(display, str) and display else self.name
+
+    def canonical(self) -> dict[str, Any]:
+        return {
+            "from": self.from_state,
+            "to": self.to_state,
+            "name": self.name,
+            "conditions": dict(self.conditions),
+            "context": dict(self.context),
+            "metadata": dict(self.metadata),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    name: str
+    version: str
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    metadata: JsonObject = field(default_factory=dict)
+    source: str | None = field(default=None, compare=False, repr=False)
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def initial_states(self) -> tuple[State, ...]:
+        return tuple(state for state in self.states if state.initial)
+
+    @property
+    def final_states(self) -> tuple[State, ...]:
+        return tuple(state for state in self.states if state.final)
+
+    def state(self, name: str) -> State | None:
+        return next((state for state in self.states if state.name == name), None)
+
+    def canonical(self) -> dict[str, Any]:
+        """The order-independent form that the content hash is taken of.
+
+        States are sorted by name and transitions by (from, name, to): reordering a file is not a
+        change to the definition.
+        """
+        return {
+            "format": CANONICAL_FORMAT,
+            "name": self.name,
+            "version": self.version,
+            "metadata": dict(self.metadata),
+            "states": [s.canonical() for s in sorted(self.states, key=lambda s: s.name)],
+            "transitions": [
+                t.canonical()
+                for t in sorted(
+                    self.transitions, key=lambda t: (t.from_state, t.name, t.to_state)
+                )
+            ],
+        }
+
+    def content_hash(self) -> str:
+        """sha256 (hex) of the canonical form as compact JSON with sorted keys."""
+        text = json.dumps(
+            self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
