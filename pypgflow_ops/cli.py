@@ -13,7 +13,7 @@ from pypgflow_ops.errors import EXIT_BUG, error_boundary, fail
 
 app = typer.Typer(
     name="pypgflow-ops",
-    help="Keep workflow definitions in git and deploy them to PostgreSQL: lint, plan, apply, diagram.",
+    help="Keep workflow definitions in git and deploy them to PostgreSQL.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
