@@ -113,9 +113,7 @@ class Workflow:
             "states": [s.canonical() for s in sorted(self.states, key=lambda s: s.name)],
             "transitions": [
                 t.canonical()
-                for t in sorted(
-                    self.transitions, key=lambda t: (t.from_state, t.name, t.to_state)
-                )
+                for t in sorted(self.transitions, key=lambda t: (t.from_state, t.name, t.to_state))
             ],
         }
 

@@ -1,10 +1,52 @@
-"""`pypgflow-ops lint` (being built: issue 2)."""
+"""`pypgflow-ops lint`: check workflow files; exit 0 clean, 1 errors found, 2 usage error."""
 
 from __future__ import annotations
 
-from pypgflow_ops.errors import UsageError
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
 
 
-def lint() -> int:
-    """Check workflow files."""
-    raise UsageError("lint is not built yet")
+class LintFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    SARIF = "sarif"
+
+
+def _wants_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def lint(
+    paths: list[Path] = typer.Argument(
+        None,
+        help="Workflow files or folders (searched for *.yaml, *.yml). "
+        "Default: `paths` from the configuration, else workflows/.",
+        show_default=False,
+    ),
+    output_format: LintFormat = typer.Option(
+        LintFormat.TEXT, "--format", "-f", help="Output format."
+    ),
+    config_file: Path | None = typer.Option(
+        None,
+        "--config",
+        help="Configuration file (default: the nearest .pypgflow-ops.yaml, "
+        "or pyproject.toml with [tool.pypgflow-ops]).",
+    ),
+) -> int:
+    """Check workflow files against the schema and the state-machine rules."""
+    from pypgflow_ops.config import load_config
+    from pypgflow_ops.lint import lint_paths
+    from pypgflow_ops.report.lint import LINT_FORMATS
+
+    config = load_config(config_file)
+    if not paths:
+        base = config.source.parent if config.source else Path()
+        paths = [base / p for p in config.paths]
+    result = lint_paths(paths, config)
+    typer.echo(LINT_FORMATS[output_format](result, color=_wants_color()), nl=False)
+    return result.exit_code

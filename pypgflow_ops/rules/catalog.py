@@ -25,16 +25,30 @@ E, W = Severity.ERROR, Severity.WARNING
 
 RULES: tuple[RuleInfo, ...] = (
     # Reading the file
-    RuleInfo("yaml-syntax", E, "The file is not well-formed YAML, or uses YAML that workflow "
-             "files may not (tabs, non-UTF-8 bytes, control characters, several documents, ...)."),
-    RuleInfo("duplicate-key", E, "A mapping has the same key twice; YAML would silently keep "
-             "the last."),
-    RuleInfo("yaml-anchor", E, "Anchors, aliases and merge keys are not allowed in workflow "
-             "files."),
-    RuleInfo("implicit-type", E, "Text was expected, but YAML reads the unquoted value as a "
-             "boolean, null or number (the state `no` becomes false): quote it."),
-    RuleInfo("ambiguous-value", W, "An unquoted value that YAML 1.1 converts in a surprising "
-             "way (yes/no/on/off/y/n, 0755, 1:30): write it explicitly."),
+    RuleInfo(
+        "yaml-syntax",
+        E,
+        "The file is not well-formed YAML, or uses YAML that workflow "
+        "files may not (tabs, non-UTF-8 bytes, control characters, several documents, ...).",
+    ),
+    RuleInfo(
+        "duplicate-key", E, "A mapping has the same key twice; YAML would silently keep the last."
+    ),
+    RuleInfo(
+        "yaml-anchor", E, "Anchors, aliases and merge keys are not allowed in workflow files."
+    ),
+    RuleInfo(
+        "implicit-type",
+        E,
+        "Text was expected, but YAML reads the unquoted value as a "
+        "boolean, null or number (the state `no` becomes false): quote it.",
+    ),
+    RuleInfo(
+        "ambiguous-value",
+        W,
+        "An unquoted value that YAML 1.1 converts in a surprising "
+        "way (yes/no/on/off/y/n, 0755, 1:30): write it explicitly.",
+    ),
     RuleInfo("schema", E, "The document does not match schemas/workflow.schema.json."),
     # The state machine
     RuleInfo("no-initial-state", E, "No state is marked `initial: true`."),
@@ -42,22 +56,46 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("no-final-state", E, "No state is marked `final: true`: no instance could finish."),
     RuleInfo("duplicate-state", E, "Two states have the same name."),
     RuleInfo("unknown-state", E, "A transition names a state that is not declared."),
-    RuleInfo("duplicate-transition", E, "Two transitions leave the same state under the same "
-             "name: the machine would be ambiguous."),
+    RuleInfo(
+        "duplicate-transition",
+        E,
+        "Two transitions leave the same state under the same name: the machine would be ambiguous.",
+    ),
     RuleInfo("unreachable-state", E, "The state cannot be reached from the initial state."),
-    RuleInfo("no-path-to-final", E, "No final state can be reached from the state (a dead end "
-             "or a closed cycle): instances there never finish."),
-    RuleInfo("final-state-outgoing", E, "A final state has outgoing transitions; a finished "
-             "instance can never move."),
-    RuleInfo("parallel-transitions", W, "Two transitions lead from the same state to the same "
-             "state; execute_transition picks by target state, so they cannot be told apart."),
-    RuleInfo("initial-state-final", W, "The initial state is also final: instances are done "
-             "the moment they start."),
-    RuleInfo("invalid-color", W, "metadata.color is not a colour Graphviz and Mermaid "
-             "understand (#rgb, #rrggbb or a colour name)."),
+    RuleInfo(
+        "no-path-to-final",
+        E,
+        "No final state can be reached from the state (a dead end "
+        "or a closed cycle): instances there never finish.",
+    ),
+    RuleInfo(
+        "final-state-outgoing",
+        E,
+        "A final state has outgoing transitions; a finished instance can never move.",
+    ),
+    RuleInfo(
+        "parallel-transitions",
+        W,
+        "Two transitions lead from the same state to the same "
+        "state; execute_transition picks by target state, so they cannot be told apart.",
+    ),
+    RuleInfo(
+        "initial-state-final",
+        W,
+        "The initial state is also final: instances are done the moment they start.",
+    ),
+    RuleInfo(
+        "invalid-color",
+        W,
+        "metadata.color is not a colour Graphviz and Mermaid "
+        "understand (#rgb, #rrggbb or a colour name).",
+    ),
     # Across files
-    RuleInfo("duplicate-workflow", E, "The same workflow name and version is defined twice with "
-             "different content."),
+    RuleInfo(
+        "duplicate-workflow",
+        E,
+        "The same workflow name and version is defined twice with different content.",
+    ),
 )
 
 RULES_BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in RULES}

@@ -1,0 +1,43 @@
+"""A schema-valid document -> the Workflow model, each state and transition keeping its position."""
+
+from __future__ import annotations
+
+from pypgflow_ops.loading import Document
+from pypgflow_ops.model import State, Transition, Workflow
+
+
+def build_workflow(document: Document, file: str) -> Workflow:
+    """Only for documents that passed the schema: every required key is there, every type right."""
+    data = document.data
+    header = data["workflow"]
+    states = tuple(
+        State(
+            name=state["name"],
+            initial=state.get("initial", False),
+            final=state.get("final", False),
+            metadata=state.get("metadata") or {},
+            position=document.values[("states", index)],
+        )
+        for index, state in enumerate(data["states"])
+    )
+    transitions = tuple(
+        Transition(
+            from_state=transition["from"],
+            to_state=transition["to"],
+            name=transition["name"],
+            conditions=transition.get("conditions") or {},
+            context=transition.get("context") or {},
+            metadata=transition.get("metadata") or {},
+            position=document.values[("transitions", index)],
+        )
+        for index, transition in enumerate(data.get("transitions") or ())
+    )
+    return Workflow(
+        name=header["name"],
+        version=header["version"],
+        states=states,
+        transitions=transitions,
+        metadata=header.get("metadata") or {},
+        source=file,
+        position=document.keys[("workflow",)],
+    )

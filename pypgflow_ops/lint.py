@@ -1,0 +1,160 @@
+"""Lint: paths -> LintResult(problems, workflows).
+
+load -> schema -> model -> graph rules, per file (in parallel across cores for many files), then
+the checks across files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pypgflow_ops.building import build_workflow
+from pypgflow_ops.config import Config
+from pypgflow_ops.errors import UsageError
+from pypgflow_ops.loading import load
+from pypgflow_ops.model import Position, Workflow
+from pypgflow_ops.problems import LintResult, Problem, Severity
+from pypgflow_ops.schema import schema_problems
+
+WORKFLOW_SUFFIXES = (".yaml", ".yml")
+# Below this many files a process pool costs more to start than it saves.
+_PARALLEL_MIN_FILES = 16
+_CHUNK = 8
+
+FileResult = tuple[list[Problem], Workflow | None]
+
+
+def _tuned(problems: Iterable[Problem], config: Config) -> Iterator[Problem]:
+    for problem in problems:
+        severity = config.severity(problem.rule)
+        if severity is not None:
+            yield Problem(
+                problem.file, problem.line, problem.column, problem.rule, severity, problem.message
+            )
+
+
+def _graph_problems(
+    workflow: Workflow, states_key: Position, file: str, config: Config
+) -> Iterator[Problem]:
+    from pypgflow_ops.rules import GRAPH_RULES
+    from pypgflow_ops.rules.subject import Subject
+
+    subject = Subject.of(workflow, states_key)
+    for rule, check in GRAPH_RULES.items():
+        severity = config.severity(rule)
+        if severity is None:
+            continue
+        for finding in check(subject):
+            yield Problem(
+                file,
+                finding.position.line,
+                finding.position.column,
+                rule,
+                severity,
+                finding.message,
+            )
+
+
+def lint_file(data: bytes, file: str, config: Config) -> FileResult:
+    """One file's problems, and its workflow when the file could be read into one."""
+    loaded = load(data, file, max_size=config.max_file_size)
+    if loaded.document is None:
+        return list(loaded.problems), None
+    document = loaded.document
+    problems = list(_tuned(schema_problems(document, file), config))
+    if any(
+        p.severity is Severity.ERROR and p.rule in ("schema", "implicit-type") for p in problems
+    ):
+        return problems, None  # the graph rules need a document of the right shape
+    workflow = build_workflow(document, file)
+    problems.extend(_graph_problems(workflow, document.keys[("states",)], file, config))
+    return problems, workflow
+
+
+def _lint_path(path: str, config: Config) -> FileResult:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    return lint_file(data, path, config)
+
+
+def _lint_chunk(paths: list[str], config: Config) -> list[FileResult]:
+    return [_lint_path(path, config) for path in paths]
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, .venv, ...
+        yield from (str(Path(root, n)) for n in names if n.endswith(WORKFLOW_SUFFIXES))
+
+
+def discover(paths: Sequence[Path]) -> list[str]:
+    """Files named, and *.yaml / *.yml below folders named (hidden folders skipped), sorted."""
+    found: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(_walk(path))
+        elif path.is_file():
+            found.append(str(path))
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return sorted(dict.fromkeys(found))
+
+
+def _run(files: list[str], config: Config) -> list[FileResult]:
+    workers = min(os.cpu_count() or 1, len(files) // _PARALLEL_MIN_FILES)
+    if workers < 2:
+        return _lint_chunk(files, config)
+    import multiprocessing
+
+    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [
+            result
+            for chunk in pool.map(_lint_chunk, chunks, [config] * len(chunks))
+            for result in chunk
+        ]
+
+
+def duplicate_workflows(workflows: Iterable[Workflow], config: Config) -> Iterator[Problem]:
+    """The same name and version defined again with different content, in a later file."""
+    severity = config.severity("duplicate-workflow")
+    if severity is None:
+        return
+    first: dict[tuple[str, str], Workflow] = {}
+    for workflow in workflows:
+        earlier = first.setdefault((workflow.name, workflow.version), workflow)
+        if earlier is not workflow and earlier.content_hash() != workflow.content_hash():
+            position = workflow.position or Position(1, 1)
+            earlier_line = earlier.position.line if earlier.position else 1
+            yield Problem(
+                workflow.source or "",
+                position.line,
+                position.column,
+                "duplicate-workflow",
+                severity,
+                f"workflow {workflow.name!r} version {workflow.version!r} is also defined in "
+                f"{earlier.source}:{earlier_line} with different content; bump the version",
+            )
+
+
+def _result(files: int, results: list[FileResult], config: Config) -> LintResult:
+    problems = [problem for file_problems, _ in results for problem in file_problems]
+    workflows = [workflow for _, workflow in results if workflow is not None]
+    problems.extend(duplicate_workflows(workflows, config))
+    return LintResult(files, tuple(sorted(problems)), tuple(workflows))
+
+
+def lint_paths(paths: Sequence[Path], config: Config | None = None) -> LintResult:
+    config = config or Config()
+    files = discover(paths)
+    return _result(len(files), _run(files, config), config)
+
+
+def lint_source(data: bytes, file: str, config: Config | None = None) -> LintResult:
+    config = config or Config()
+    return _result(1, [lint_file(data, file, config)], config)

@@ -1,0 +1,66 @@
+"""duplicate-state, unknown-state, duplicate-transition, parallel-transitions.
+
+Names are how the runtime and its callers address states and transitions: each must mean one thing.
+`execute_transition` is called with a target state, so two transitions between the same two states
+cannot be told apart by a caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypgflow_ops.model import Transition
+from pypgflow_ops.rules.subject import Finding, Subject
+
+
+def duplicate_state(subject: Subject) -> Iterator[Finding]:
+    for state in subject.workflow.states:
+        first = subject.declared[state.name]
+        if first is not state:
+            yield Finding(
+                subject.at(state),
+                f"state {state.name!r} is already declared at line "
+                f"{subject.at(first).line}; rename or remove one",
+            )
+
+
+def unknown_state(subject: Subject) -> Iterator[Finding]:
+    for transition in subject.workflow.transitions:
+        for role, name in (("from", transition.from_state), ("to", transition.to_state)):
+            if name not in subject.declared:
+                yield Finding(
+                    subject.at(transition),
+                    f"transition {transition.name!r}: `{role}` "
+                    f"names undeclared state {name!r}; declare it under `states`",
+                )
+
+
+def _repeats(subject: Subject, key: str) -> Iterator[tuple[Transition, Transition]]:
+    first: dict[tuple[str, str], Transition] = {}
+    for transition in subject.workflow.transitions:
+        pair = (transition.from_state, getattr(transition, key))
+        earlier = first.setdefault(pair, transition)
+        if earlier is not transition:
+            yield earlier, transition
+
+
+def duplicate_transition(subject: Subject) -> Iterator[Finding]:
+    for earlier, transition in _repeats(subject, "name"):
+        yield Finding(
+            subject.at(transition),
+            f"transition {transition.name!r} from "
+            f"{transition.from_state!r} is already declared at line "
+            f"{subject.at(earlier).line}; rename or remove one",
+        )
+
+
+def parallel_transitions(subject: Subject) -> Iterator[Finding]:
+    for earlier, transition in _repeats(subject, "to_state"):
+        if earlier.name != transition.name:
+            yield Finding(
+                subject.at(transition),
+                f"transitions {earlier.name!r} (line "
+                f"{subject.at(earlier).line}) and {transition.name!r} both lead from "
+                f"{transition.from_state!r} to {transition.to_state!r}; callers pick by "
+                "target state and cannot tell them apart",
+            )

@@ -1,0 +1,29 @@
+"""no-final-state, final-state-outgoing.
+
+A workflow without a final state never finishes; a transition out of a final state can never run,
+because the runtime refuses to move a finished instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypgflow_ops.rules.subject import Finding, Subject
+
+
+def no_final_state(subject: Subject) -> Iterator[Finding]:
+    if not subject.workflow.final_states:
+        yield Finding(
+            subject.states_key, "no state is marked `final: true`; instances could never finish"
+        )
+
+
+def final_state_outgoing(subject: Subject) -> Iterator[Finding]:
+    finals = {state.name for state in subject.workflow.final_states}
+    for transition in subject.workflow.transitions:
+        if transition.from_state in finals:
+            yield Finding(
+                subject.at(transition),
+                f"transition {transition.name!r} leaves final "
+                f"state {transition.from_state!r}; a finished instance never moves",
+            )

@@ -1,0 +1,40 @@
+"""no-initial-state, multiple-initial-states, initial-state-final.
+
+An instance starts in the one initial state; with none it cannot start, with several the start is
+ambiguous, and an initial state that is also final finishes the instance the moment it starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypgflow_ops.rules.subject import Finding, Subject
+
+
+def no_initial_state(subject: Subject) -> Iterator[Finding]:
+    if not subject.workflow.initial_states:
+        yield Finding(
+            subject.states_key,
+            "no state is marked `initial: true`; mark the one where instances start",
+        )
+
+
+def multiple_initial_states(subject: Subject) -> Iterator[Finding]:
+    first, *others = subject.workflow.initial_states or (None,)
+    for state in others:
+        assert first is not None
+        yield Finding(
+            subject.at(state),
+            f"state {state.name!r} is also initial (first: "
+            f"{first.name!r} at line {subject.at(first).line}); keep one",
+        )
+
+
+def initial_state_final(subject: Subject) -> Iterator[Finding]:
+    for state in subject.workflow.initial_states:
+        if state.final:
+            yield Finding(
+                subject.at(state),
+                f"state {state.name!r} is both initial and final: "
+                "instances are done the moment they start",
+            )

@@ -1,0 +1,25 @@
+"""invalid-color: a colour that Graphviz and Mermaid would not understand.
+
+Diagrams use `metadata.color`; a bad value is reported here rather than crashing a render later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypgflow_ops.colors import color_problem
+from pypgflow_ops.model import State, Transition
+from pypgflow_ops.rules.subject import Finding, Subject
+
+
+def invalid_color(subject: Subject) -> Iterator[Finding]:
+    elements: tuple[State | Transition, ...] = (
+        *subject.workflow.states,
+        *subject.workflow.transitions,
+    )
+    for element in elements:
+        color = element.metadata.get("color")
+        if isinstance(color, str):
+            problem = color_problem(color)
+            if problem:
+                yield Finding(subject.at(element), f"{element.name!r}: {problem}")

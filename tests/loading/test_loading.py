@@ -1,0 +1,152 @@
+"""The strict loader: every bad input gets one located problem, with libyaml and without it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import yaml
+
+from pypgflow_ops.loading import ImplicitScalar, load
+from pypgflow_ops.model import Position
+
+LOADERS = [pytest.param(yaml.SafeLoader, id="pure-python")]
+if hasattr(yaml, "CSafeLoader"):
+    LOADERS.append(pytest.param(yaml.CSafeLoader, id="libyaml"))
+
+
+@pytest.fixture(params=LOADERS)
+def loader(request: pytest.FixtureRequest) -> type[yaml.SafeLoader]:
+    loader_class: type[yaml.SafeLoader] = request.param
+    return loader_class
+
+
+def only_problem(data: bytes, loader: type[yaml.SafeLoader]) -> tuple[int, int, str, str]:
+    loaded = load(data, "wf.yaml", loader=loader)
+    assert loaded.document is None
+    assert len(loaded.problems) == 1, loaded.problems
+    problem = loaded.problems[0]
+    assert problem.file == "wf.yaml"
+    return problem.line, problem.column, problem.rule, problem.message
+
+
+BAD_INPUTS = [
+    ("syntax error", b"a: [1, 2\nb: 3\n", 2, None, "yaml-syntax", None),
+    ("tab after a colon (libyaml accepts it)", b"a:\tb\n", 1, 3, "yaml-syntax", "tab character"),
+    ("tab in indentation", b"a:\n\tb: 1\n", 2, 1, "yaml-syntax", "tab character"),
+    ("tab inside quotes", b'a: "x\ty"\n', 1, 6, "yaml-syntax", "tab character"),
+    ("byte that is not UTF-8", b"a: 1\nb: caf\xe9\n", 2, 7, "yaml-syntax", "not UTF-8"),
+    ("NUL byte", b"a: 1\nbb: x\x00\n", 2, 6, "yaml-syntax", "U+0000"),
+    ("escape control character", b"a: \x1b[31m\n", 1, 4, "yaml-syntax", "U+001B"),
+    ("NUL from an escape", b'a: "x\\0y"\n', 1, 4, "yaml-syntax", "NUL"),
+    ("empty file", b"", 1, 1, "yaml-syntax", "empty"),
+    ("only comments", b"# nothing\n", 1, 1, "yaml-syntax", "empty"),
+    ("two documents", b"a: 1\n---\nb: 2\n", 2, 1, "yaml-syntax", "second YAML document"),
+    ("top level list", b"- a\n- b\n", 1, 1, "yaml-syntax", "top level must be a mapping"),
+    ("top level scalar", b"hello\n", 1, 1, "yaml-syntax", "top level must be a mapping"),
+    ("number key", b"a:\n  1: x\n", 2, 3, "yaml-syntax", 'quote it: "1"'),
+    ("boolean key", b"on: push\n", 1, 1, "yaml-syntax", "boolean true"),
+    ("mapping key", b"? [a]\n: 1\n", 1, 3, "yaml-syntax", "mapping key must be text"),
+    ("duplicate key", b"a: 1\nb:\n  c: 1\n  c: 2\n", 4, 3, "duplicate-key", "first at line 3"),
+    ("anchor", b"a: &x 1\nb: 2\n", 1, 4, "yaml-anchor", "&x"),
+    ("alias", b"a: [1]\nb: *x\n", 2, 4, "yaml-anchor", None),
+    ("merge key", b"a:\n  <<: {b: 1}\n", 2, 3, "yaml-anchor", "merge keys"),
+    ("deep nesting", b"a: " + b"[" * 100 + b"]" * 100 + b"\n", 1, None, "yaml-syntax", "nesting"),
+    ("huge integer", b"a: " + b"9" * 5000 + b"\n", 1, 4, "yaml-syntax", "integer too large"),
+    ("not a JSON number", b"a: .inf\n", 1, 4, "yaml-syntax", "JSON"),
+    ("python tag", b"a: !!python/name:os.system x\n", 1, 4, "yaml-syntax", "explicit tag"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "rule", "fragment"),
+    [pytest.param(*case[1:], id=case[0]) for case in BAD_INPUTS],
+)
+def test_bad_input_is_one_located_problem(
+    loader: type[yaml.SafeLoader],
+    data: bytes,
+    line: int,
+    column: int | None,
+    rule: str,
+    fragment: str | None,
+) -> None:
+    got_line, got_column, got_rule, message = only_problem(data, loader)
+    assert (got_line, got_rule) == (line, rule)
+    if column is not None:
+        assert got_column == column
+    if fragment is not None:
+        assert fragment in message
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(loader: type[yaml.SafeLoader]) -> None:
+    loaded = load(b"a: " + b"x" * 100 + b"\n", "wf.yaml", max_size=50, loader=loader)
+    assert [(p.line, p.rule) for p in loaded.problems] == [(1, "yaml-syntax")]
+    assert "over the limit of 50" in loaded.problems[0].message
+
+
+def test_every_line_with_a_tab_is_reported() -> None:
+    loaded = load(b"a:\tb\nc: d\ne:\tf\t\n", "wf.yaml")
+    assert [(p.line, p.column) for p in loaded.problems] == [(1, 3), (3, 3)]
+
+
+def test_columns_count_characters_not_bytes(loader: type[yaml.SafeLoader]) -> None:
+    line, column, _, _ = only_problem("k: ééé\x01\n".encode(), loader)
+    assert (line, column) == (1, 7)
+
+
+def test_alias_bomb_is_refused_at_once(loader: type[yaml.SafeLoader]) -> None:
+    bomb = b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n".encode()
+        for i in range(9)
+    )
+    started = time.perf_counter()
+    _, _, rule, _ = only_problem(bomb, loader)
+    assert rule == "yaml-anchor"
+    assert time.perf_counter() - started < 1  # a bound for a hang, not a speed target
+
+
+def test_values_and_keys_keep_their_positions(loader: type[yaml.SafeLoader]) -> None:
+    loaded = load(
+        b"workflow:\n  name: x\nstates:\n  - name: a\n    initial: true\n", "f", loader=loader
+    )
+    assert loaded.document is not None
+    assert loaded.document.data == {
+        "workflow": {"name": "x"},
+        "states": [{"name": "a", "initial": True}],
+    }
+    assert loaded.document.values[("states", 0)] == Position(4, 5)
+    assert loaded.document.values[("states", 0, "initial")] == Position(5, 14)
+    assert loaded.document.keys[("states",)] == Position(3, 1)
+    assert loaded.document.position(("states", 0, "missing")) == Position(4, 5)
+
+
+def test_yaml_11_conversions_are_recorded_with_the_text_written(
+    loader: type[yaml.SafeLoader],
+) -> None:
+    loaded = load(
+        b"a: no\nb: 1.10\nc: 0755\nd: 1:30\ne: n\nf: '0755'\ng: 2024-01-01\nh: 7\n",
+        "f",
+        loader=loader,
+    )
+    assert loaded.document is not None
+    assert loaded.document.data == {
+        "a": False,
+        "b": 1.1,
+        "c": 493,
+        "d": 90,
+        "e": "n",
+        "f": "0755",
+        "g": "2024-01-01",
+        "h": 7,
+    }
+    recorded = {s.path: (s.text, s.ambiguous) for s in loaded.document.implicit}
+    assert recorded == {
+        ("a",): ("no", True),
+        ("b",): ("1.10", False),
+        ("c",): ("0755", True),
+        ("d",): ("1:30", True),
+        ("e",): ("n", True),
+        ("h",): ("7", False),
+    }
+    assert all(isinstance(s, ImplicitScalar) for s in loaded.document.implicit)
