@@ -1,0 +1,153 @@
+"""lint_source / lint_paths end to end: problems placed where the author must look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pypgflow_ops.config import Config
+from pypgflow_ops.errors import UsageError
+from pypgflow_ops.lint import lint_paths, lint_source
+from pypgflow_ops.problems import Severity
+
+GOOD = """\
+workflow:
+  name: review
+  version: "1.0"
+  metadata:
+    description: A small review process
+states:
+  - name: draft
+    initial: true
+  - name: in_review
+    metadata:
+      display_name: In review
+  - name: published
+    final: true
+transitions:
+  - from: draft
+    to: in_review
+    name: submit
+  - from: in_review
+    to: published
+    name: publish
+"""
+
+
+def problems_of(text: str, config: Config | None = None) -> list[tuple[int, int, str, str]]:
+    result = lint_source(text.encode(), "wf.yaml", config)
+    return [(p.line, p.column, p.rule, p.severity.value) for p in result.problems]
+
+
+def test_a_good_workflow_has_no_problem_and_becomes_a_model() -> None:
+    result = lint_source(GOOD.encode(), "wf.yaml")
+    assert result.problems == ()
+    (workflow,) = result.workflows
+    assert (workflow.name, workflow.version, workflow.source) == ("review", "1.0", "wf.yaml")
+    assert [(s.name, s.position.line if s.position else 0) for s in workflow.states] == [
+        ("draft", 7),
+        ("in_review", 9),
+        ("published", 12),
+    ]
+    assert [t.position.line if t.position else 0 for t in workflow.transitions] == [15, 18]
+
+
+def test_unquoted_no_as_a_state_name_is_one_implicit_type_error_with_a_hint() -> None:
+    text = GOOD.replace("  - name: in_review", "  - name: no").replace("to: in_review", "to: 'no'")
+    result = lint_source(text.encode(), "wf.yaml")
+    assert [(p.line, p.column, p.rule) for p in result.problems] == [(9, 11, "implicit-type")]
+    assert result.problems[0].message == (
+        'states[1].name: unquoted no is read by YAML as the boolean false; quote it: "no"'
+    )
+
+
+def test_unquoted_version_is_an_implicit_type_error() -> None:
+    result = lint_source(GOOD.replace('"1.0"', "1.10").encode(), "wf.yaml")
+    assert [(p.line, p.rule) for p in result.problems] == [(3, "implicit-type")]
+    assert "the number 1.1" in result.problems[0].message
+
+
+def test_surprising_yaml_11_value_in_free_form_metadata_is_a_warning() -> None:
+    text = GOOD.replace("    description: A small", "    urgent: yes\n    description: A small")
+    assert problems_of(text) == [(5, 13, "ambiguous-value", "warning")]
+
+
+def test_a_misspelt_key_is_reported_at_the_key_with_a_suggestion() -> None:
+    text = GOOD.replace("    initial: true", "    inital: true")
+    result = lint_source(text.encode(), "wf.yaml")
+    problems = [(p.line, p.column, p.rule, p.message) for p in result.problems]
+    assert problems[0] == (
+        8,
+        5,
+        "schema",
+        "states[0]: unknown key 'inital'; did you mean 'initial'?",
+    )
+
+
+def test_a_name_with_a_trailing_newline_does_not_slip_through_the_pattern() -> None:
+    text = GOOD.replace("  name: review", '  name: "review\\n"')
+    assert problems_of(text) == [(2, 9, "schema", "error")]
+
+
+def test_graph_rules_do_not_run_on_a_document_of_the_wrong_shape() -> None:
+    text = GOOD.replace("    initial: true\n", "    initial: maybe\n")
+    assert [rule for _, _, rule, _ in problems_of(text)] == ["schema"]
+
+
+def test_configured_severities_apply_and_off_silences() -> None:
+    text = GOOD + "  - from: draft\n    to: in_review\n    name: resubmit\n"
+    assert problems_of(text) == [(21, 5, "parallel-transitions", "warning")]
+    as_error = Config(rules={"parallel-transitions": Severity.ERROR})
+    assert problems_of(text, as_error) == [(21, 5, "parallel-transitions", "error")]
+    assert problems_of(text, Config(rules={"parallel-transitions": None})) == []
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_folders_are_searched_for_yaml_files_and_hidden_folders_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD)
+    write(tmp_path, "sub/b.yml", GOOD.replace("review", "other"))
+    write(tmp_path, ".hidden/c.yaml", "not: [valid")
+    write(tmp_path, "notes.txt", "ignored")
+    result = lint_paths([tmp_path])
+    assert result.files == 2
+    assert sorted(w.name for w in result.workflows) == ["other", "review"]
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such file or folder"):
+        lint_paths([tmp_path / "absent"])
+
+
+def test_same_name_and_version_with_different_content_is_a_duplicate_workflow(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "a.yaml", GOOD)
+    write(tmp_path, "b.yaml", GOOD.replace("A small", "Another"))
+    write(tmp_path, "c.yaml", GOOD)  # identical content is the same definition: not a conflict
+    result = lint_paths([tmp_path])
+    assert [(Path(p.file).name, p.line, p.rule) for p in result.problems] == [
+        ("b.yaml", 1, "duplicate-workflow")
+    ]
+    assert "a.yaml:1 with different content; bump the version" in result.problems[0].message
+
+
+def test_many_files_are_linted_in_parallel_with_the_same_result_as_one_by_one(
+    tmp_path: Path,
+) -> None:
+    for index in range(40):
+        text = GOOD.replace("review", f"review_{index}")
+        if index % 7 == 0:
+            text = text.replace("    final: true\n", "")
+        write(tmp_path, f"wf{index:02}.yaml", text)
+    parallel = lint_paths([tmp_path])
+    one_by_one = [p for i in range(40) for p in lint_paths([tmp_path / f"wf{i:02}.yaml"]).problems]
+    assert parallel.files == 40
+    assert list(parallel.problems) == sorted(one_by_one)
+    assert {p.rule for p in parallel.problems} == {"no-final-state"}
