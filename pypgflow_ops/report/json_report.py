@@ -1,0 +1,26 @@
+"""The JSON format, a contract: `{"files": n, "problems": [{file, line, column, rule, severity,
+message}]}` with 1-based positions, keys in this order, ASCII only (any path survives)."""
+
+from __future__ import annotations
+
+import json
+
+from pypgflow_ops.problems import LintResult
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    document = {
+        "files": result.files,
+        "problems": [
+            {
+                "file": problem.file,
+                "line": problem.line,
+                "column": problem.column,
+                "rule": problem.rule,
+                "severity": problem.severity.value,
+                "message": problem.message,
+            }
+            for problem in sorted(result.problems)
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"

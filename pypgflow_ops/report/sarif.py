@@ -1,0 +1,75 @@
+"""SARIF 2.1.0 (OASIS), as GitHub code scanning accepts it: every catalog rule, then the results.
+
+Paths become URIs relative to `%SRCROOT%` (the checkout, for code scanning); absolute paths become
+`file:` URIs. Columns count code points, as the YAML loader does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from pypgflow_ops import __version__
+from pypgflow_ops.problems import LintResult, Problem
+from pypgflow_ops.rules import catalog
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+TOOL_URI = "https://github.com/pypgflow/pypgflow-ops"
+
+
+def _rules() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": rule.id,
+            "shortDescription": {"text": rule.summary},
+            "helpUri": rule.help_uri,
+            "defaultConfiguration": {"level": rule.severity.value},
+        }
+        for rule in catalog.RULES
+    ]
+
+
+def _artifact_location(file: str) -> dict[str, str]:
+    path = PurePosixPath(file)
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _result(problem: Problem, rule_index: dict[str, int]) -> dict[str, Any]:
+    return {
+        "ruleId": problem.rule,
+        "ruleIndex": rule_index[problem.rule],
+        "level": problem.severity.value,
+        "message": {"text": problem.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact_location(problem.file),
+                    "region": {"startLine": problem.line, "startColumn": problem.column},
+                }
+            }
+        ],
+    }
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    rule_index = {rule.id: index for index, rule in enumerate(catalog.RULES)}
+    run = {
+        "tool": {
+            "driver": {
+                "name": "pypgflow-ops",
+                "version": __version__,
+                "informationUri": TOOL_URI,
+                "rules": _rules(),
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(problem, rule_index) for problem in sorted(result.problems)],
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2) + "\n"

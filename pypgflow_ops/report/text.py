@@ -1,0 +1,60 @@
+"""The text format: `path:line:col: severity rule-id message` per problem, then a summary line."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pypgflow_ops.problems import LintResult, Problem, Severity
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_RULE = "\x1b[36m"
+_SEVERITY = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
+_PASSED = "\x1b[1;32m"
+# Control and format characters (newlines, terminal escapes, bidi overrides) and the lone
+# surrogates that undecodable file names become: shown escaped, never sent to the terminal.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    """`text` with every character that could break a line or drive a terminal escaped."""
+    return "".join(
+        ascii(char)[1:-1] if unicodedata.category(char) in _UNPRINTABLE else char for char in text
+    )
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color else text
+
+
+def _line(problem: Problem, color: bool) -> str:
+    path = _paint(printable(problem.file), _BOLD, color)
+    severity = _paint(problem.severity.value, _SEVERITY[problem.severity], color)
+    rule = _paint(problem.rule, _RULE, color)
+    return f"{path}:{problem.line}:{problem.column}: {severity} {rule} {printable(problem.message)}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def summary(result: LintResult) -> str:
+    files = _count(result.files, "file")
+    if not result.problems:
+        return f"All checks passed ({files})."
+    return (
+        f"Found {_count(len(result.problems), 'problem')} ({_count(result.errors, 'error')}, "
+        f"{_count(result.warnings, 'warning')}) in {files}."
+    )
+
+
+def _summary_style(result: LintResult) -> str:
+    if result.errors:
+        return _SEVERITY[Severity.ERROR]
+    return _SEVERITY[Severity.WARNING] if result.warnings else _PASSED
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    lines = [_line(problem, color) for problem in sorted(result.problems)]
+    lines.append(_paint(summary(result), _summary_style(result), color))
+    return "".join(f"{line}\n" for line in lines)
