@@ -16,7 +16,7 @@ def build_workflow(document: Document, file: str) -> Workflow:
             initial=state.get("initial", False),
             final=state.get("final", False),
             metadata=state.get("metadata") or {},
-            position=document.values[("states", index)],
+            position=document.position(("states", index)),
         )
         for index, state in enumerate(data["states"])
     )
@@ -28,7 +28,7 @@ def build_workflow(document: Document, file: str) -> Workflow:
             conditions=transition.get("conditions") or {},
             context=transition.get("context") or {},
             metadata=transition.get("metadata") or {},
-            position=document.values[("transitions", index)],
+            position=document.position(("transitions", index)),
         )
         for index, transition in enumerate(data.get("transitions") or ())
     )
@@ -39,5 +39,5 @@ def build_workflow(document: Document, file: str) -> Workflow:
         transitions=transitions,
         metadata=header.get("metadata") or {},
         source=file,
-        position=document.keys[("workflow",)],
+        position=document.key_position(("workflow",)),
     )

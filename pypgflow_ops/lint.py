@@ -70,7 +70,11 @@ def lint_file(data: bytes, file: str, config: Config) -> FileResult:
     ):
         return problems, None  # the graph rules need a document of the right shape
     workflow = build_workflow(document, file)
-    problems.extend(_graph_problems(workflow, document.keys[("states",)], file, config))
+    problems.extend(
+        _graph_problems(
+            workflow, document.key_position(("states",)) or Position(1, 1), file, config
+        )
+    )
     return problems, workflow
 
 

@@ -32,6 +32,9 @@ _RESOLVER = yaml.resolver.Resolver()
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _YES_NO = frozenset({"y", "Y", "n", "N"})
+# Plain scalars starting with any other character are text: the resolver need not be asked.
+# ("" stands for the empty scalar, which is null.)
+_RESOLVED_INITIALS = frozenset(_RESOLVER.yaml_implicit_resolvers) | {""} | _YES_NO
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +63,21 @@ class Document:
     """A loaded file: plain data plus where each node and each mapping key was written."""
 
     data: dict[str, Any]
-    values: dict[Path_, Position]
-    keys: dict[Path_, Position]
+    value_marks: dict[Path_, Any]  # yaml Marks, turned into Positions only when asked for
+    key_marks: dict[Path_, Any]
     implicit: tuple[ImplicitScalar, ...]
 
     def position(self, path: Path_) -> Position:
-        """The nearest recorded position at or above `path`."""
-        while path not in self.values and path:
+        """Where the value at `path` (or the nearest one above it) was written."""
+        while path not in self.value_marks and path:
             path = path[:-1]
-        return self.values.get(path, Position(1, 1))
+        mark = self.value_marks.get(path)
+        return _mark(mark) if mark is not None else Position(1, 1)
+
+    def key_position(self, path: Path_) -> Position | None:
+        """Where the mapping key ending `path` was written."""
+        mark = self.key_marks.get(path)
+        return _mark(mark) if mark is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +147,8 @@ class _Builder:
     """Builds plain data from YAML events, refusing what workflow files may not contain."""
 
     def __init__(self) -> None:
-        self.values: dict[Path_, Position] = {}
-        self.keys: dict[Path_, Position] = {}
+        self.values: dict[Path_, Any] = {}
+        self.keys: dict[Path_, Any] = {}
         self.implicit: list[ImplicitScalar] = []
 
     def document(self, events: Iterator[yaml.Event]) -> dict[str, Any]:
@@ -161,7 +170,7 @@ class _Builder:
         if not isinstance(root, dict):
             raise _Refused(
                 "yaml-syntax",
-                self.values.get((), Position(1, 1)),
+                _mark(self.values[()]) if () in self.values else Position(1, 1),
                 "the top level must be a mapping with `workflow`, `states` and `transitions`",
             )
         return root
@@ -169,43 +178,42 @@ class _Builder:
     def _node(
         self, event: yaml.Event, events: Iterator[yaml.Event], path: Path_, depth: int
     ) -> Any:
-        position = _mark(event.start_mark)
-        self.values[path] = position
+        mark = self.values[path] = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(
-                "yaml-anchor", position, "aliases (*name) are not allowed; write the value out"
+                "yaml-anchor", _mark(mark), "aliases (*name) are not allowed; write the value out"
             )
         if not isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
             raise AssertionError(f"the parser gave {event} where a node belongs")
         if event.anchor is not None:
             raise _Refused(
                 "yaml-anchor",
-                position,
+                _mark(mark),
                 f"anchor &{event.anchor} is not allowed; workflow files need no anchors",
             )
+        if type(event) is yaml.ScalarEvent:
+            return self._scalar(event, path)
         if depth > MAX_DEPTH:
-            raise _Refused("yaml-syntax", position, f"nesting deeper than {MAX_DEPTH} levels")
-        if isinstance(event, yaml.ScalarEvent):
-            return self._scalar(event, path, position)
-        self._refuse_tag(event, position)
-        if isinstance(event, yaml.SequenceStartEvent):
+            raise _Refused("yaml-syntax", _mark(mark), f"nesting deeper than {MAX_DEPTH} levels")
+        self._refuse_tag(event)
+        if type(event) is yaml.SequenceStartEvent:
             return self._sequence(events, path, depth)
         return self._mapping(events, path, depth)
 
     @staticmethod
-    def _refuse_tag(
-        event: yaml.CollectionStartEvent | yaml.ScalarEvent, position: Position
-    ) -> None:
+    def _refuse_tag(event: yaml.CollectionStartEvent | yaml.ScalarEvent) -> None:
         if event.tag not in (None, "!", _STR_TAG):
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             raise _Refused(
-                "yaml-syntax", position, f"explicit tag {shown} is not allowed; remove it"
+                "yaml-syntax",
+                _mark(event.start_mark),
+                f"explicit tag {shown} is not allowed; remove it",
             )
 
     def _sequence(self, events: Iterator[yaml.Event], path: Path_, depth: int) -> list[Any]:
         items: list[Any] = []
         for event in events:
-            if isinstance(event, yaml.SequenceEndEvent):
+            if type(event) is yaml.SequenceEndEvent:
                 return items
             items.append(self._node(event, events, (*path, len(items)), depth + 1))
         raise AssertionError("the parser ends every sequence")
@@ -213,24 +221,27 @@ class _Builder:
     def _mapping(self, events: Iterator[yaml.Event], path: Path_, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         for event in events:
-            if isinstance(event, yaml.MappingEndEvent):
+            if type(event) is yaml.MappingEndEvent:
                 return mapping
             key = self._key(event, path)
             key_path = (*path, key)
-            position = _mark(event.start_mark)
             if key in mapping:
-                first = self.keys[key_path]
+                first_line = self.keys[key_path].line + 1
                 raise _Refused(
                     "duplicate-key",
-                    position,
-                    f"duplicate key {key!r} (first at line {first.line}); YAML would silently "
+                    _mark(event.start_mark),
+                    f"duplicate key {key!r} (first at line {first_line}); YAML would silently "
                     "keep the last: remove one",
                 )
-            self.keys[key_path] = position
+            self.keys[key_path] = event.start_mark
             mapping[key] = self._node(next(events), events, key_path, depth + 1)
         raise AssertionError("the parser ends every mapping")
 
     def _key(self, event: yaml.Event, path: Path_) -> str:
+        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None:
+            text: str = event.value  # the common case, plain text, decided without the resolver
+            if (text[:1] not in _RESOLVED_INITIALS or not event.implicit[0]) and "\x00" not in text:
+                return text
         position = _mark(event.start_mark)
         if not isinstance(event, yaml.ScalarEvent):
             if isinstance(event, yaml.AliasEvent):
@@ -244,7 +255,7 @@ class _Builder:
             raise _Refused(
                 "yaml-anchor", position, "merge keys (<<) are not allowed; write the keys out"
             )
-        value = self._scalar(event, (*path, event.value), position, record=False)
+        value = self._scalar(event, (*path, event.value), record=False)
         if not isinstance(value, str):
             raise _Refused(
                 "yaml-syntax",
@@ -254,20 +265,20 @@ class _Builder:
             )
         return value
 
-    def _scalar(
-        self, event: yaml.ScalarEvent, path: Path_, position: Position, *, record: bool = True
-    ) -> Any:
-        self._refuse_tag(event, position)
+    def _scalar(self, event: yaml.ScalarEvent, path: Path_, *, record: bool = True) -> Any:
         text: str = event.value
+        if event.tag is not None:
+            self._refuse_tag(event)
         if "\x00" in text:
             raise _Refused(
                 "yaml-syntax",
-                position,
+                _mark(event.start_mark),
                 "text contains a NUL character (\\0), which PostgreSQL cannot store; remove it",
             )
-        if event.tag == _STR_TAG or not event.implicit[0]:
+        if event.tag == _STR_TAG or not event.implicit[0] or text[:1] not in _RESOLVED_INITIALS:
             return text
         tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+        position = _mark(event.start_mark)
         value = _convert(tag, text, position)
         if record and (not isinstance(value, str) or text in _YES_NO):
             self.implicit.append(ImplicitScalar(path, position, text, value))

@@ -173,7 +173,7 @@ def _error_problem(error: ValidationError, document: Document, file: str) -> Pro
         unknown = sorted(k for k in error.instance if k not in allowed)
         if unknown:
             key = unknown[0]
-            position = document.keys.get((*path, key), position)
+            position = document.key_position((*path, key)) or position
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
             message = f"{where}: unknown key {key!r}; {hint}"

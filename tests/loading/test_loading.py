@@ -115,9 +115,9 @@ def test_values_and_keys_keep_their_positions(loader: type[yaml.SafeLoader]) -> 
         "workflow": {"name": "x"},
         "states": [{"name": "a", "initial": True}],
     }
-    assert loaded.document.values[("states", 0)] == Position(4, 5)
-    assert loaded.document.values[("states", 0, "initial")] == Position(5, 14)
-    assert loaded.document.keys[("states",)] == Position(3, 1)
+    assert loaded.document.position(("states", 0)) == Position(4, 5)
+    assert loaded.document.position(("states", 0, "initial")) == Position(5, 14)
+    assert loaded.document.key_position(("states",)) == Position(3, 1)
     assert loaded.document.position(("states", 0, "missing")) == Position(4, 5)
 
 
