@@ -12,15 +12,15 @@ import difflib
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from pypgflow_ops import resources
 from pypgflow_ops.loading import Document, ImplicitScalar, Path_
 from pypgflow_ops.model import Position
 from pypgflow_ops.problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 _MAX_SHOWN = 60
 
@@ -32,21 +32,21 @@ def _compiled_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _ecma_pattern(
-    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
-) -> Iterator[ValidationError]:
-    if isinstance(instance, str) and not _compiled_pattern(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-_Validator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _ecma_pattern}
-)
-
-
 @functools.cache
 def _validator() -> Any:
-    return _Validator(resources.workflow_schema())
+    # Imported here: valid files never need it, and it costs a tenth of a second to import.
+    import jsonschema
+
+    def ecma_pattern(
+        validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
+        if isinstance(instance, str) and not _compiled_pattern(pattern).search(instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    extended = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        jsonschema.Draft202012Validator, {"pattern": ecma_pattern}
+    )
+    return extended(resources.workflow_schema())
 
 
 @functools.cache

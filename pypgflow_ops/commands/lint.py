@@ -46,7 +46,7 @@ def lint(
     config = load_config(config_file)
     if not paths:
         base = config.source.parent if config.source else Path()
-        paths = [base / p for p in config.paths]
+        paths = [Path(os.path.relpath(base / p)) for p in config.paths]
     result = lint_paths(paths, config)
     typer.echo(LINT_FORMATS[output_format](result, color=_wants_color()), nl=False)
     return result.exit_code
