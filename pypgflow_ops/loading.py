@@ -32,9 +32,19 @@ _RESOLVER = yaml.resolver.Resolver()
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _YES_NO = frozenset({"y", "Y", "n", "N"})
-# Plain scalars starting with any other character are text: the resolver need not be asked.
-# ("" stands for the empty scalar, which is null.)
-_RESOLVED_INITIALS = frozenset(_RESOLVER.yaml_implicit_resolvers) | {""} | _YES_NO
+# A plain scalar that starts with a letter is converted by YAML 1.1 only when it is one of these
+# words (booleans and nulls); anything else starting with a letter is text. (Tested against
+# PyYAML's resolver.)
+_CONVERTED_WORDS = frozenset(
+    {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE"}
+    | {"on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"}
+    | _YES_NO
+)
+
+
+def _maybe_converted(text: str) -> bool:
+    """False when a plain scalar is surely text, so the (slow) resolver need not be asked."""
+    return not text[:1].isalpha() or text in _CONVERTED_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +250,7 @@ class _Builder:
     def _key(self, event: yaml.Event, path: Path_) -> str:
         if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None:
             text: str = event.value  # the common case, plain text, decided without the resolver
-            if (text[:1] not in _RESOLVED_INITIALS or not event.implicit[0]) and "\x00" not in text:
+            if (not event.implicit[0] or not _maybe_converted(text)) and "\x00" not in text:
                 return text
         position = _mark(event.start_mark)
         if not isinstance(event, yaml.ScalarEvent):
@@ -275,13 +285,12 @@ class _Builder:
                 _mark(event.start_mark),
                 "text contains a NUL character (\\0), which PostgreSQL cannot store; remove it",
             )
-        if event.tag == _STR_TAG or not event.implicit[0] or text[:1] not in _RESOLVED_INITIALS:
+        if event.tag == _STR_TAG or not event.implicit[0] or not _maybe_converted(text):
             return text
         tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-        position = _mark(event.start_mark)
-        value = _convert(tag, text, position)
+        value = _convert(tag, text, event.start_mark)
         if record and (not isinstance(value, str) or text in _YES_NO):
-            self.implicit.append(ImplicitScalar(path, position, text, value))
+            self.implicit.append(ImplicitScalar(path, _mark(event.start_mark), text, value))
         return value
 
 
@@ -293,7 +302,7 @@ def _describe(value: Any) -> str:
     return f"the number {value}"
 
 
-def _convert(tag: str, text: str, position: Position) -> Any:
+def _convert(tag: str, text: str, mark: Any) -> Any:
     """A plain scalar's value under YAML 1.1, as PyYAML's safe loader would give it.
 
     Timestamps stay text: JSON has no date type, and the runtime stores JSON.
@@ -308,18 +317,20 @@ def _convert(tag: str, text: str, position: Position) -> Any:
         except ValueError:
             raise _Refused(
                 "yaml-syntax",
-                position,
+                _mark(mark),
                 "integer too large to convert; quote it if it is an identifier",
             ) from None
     if tag == "tag:yaml.org,2002:float":
         value = _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, text))
         if value != value or value in (float("inf"), float("-inf")):
             raise _Refused(
-                "yaml-syntax", position, f'{text} is not a number JSON can hold; quote it: "{text}"'
+                "yaml-syntax",
+                _mark(mark),
+                f'{text} is not a number JSON can hold; quote it: "{text}"',
             )
         return value
     if tag == "tag:yaml.org,2002:merge":
-        raise _Refused("yaml-anchor", position, "merge keys (<<) are not allowed")
+        raise _Refused("yaml-anchor", _mark(mark), "merge keys (<<) are not allowed")
     return text
 
 
@@ -347,7 +358,7 @@ def load(
         if problems:
             return Loaded(None, tuple(problems))
         builder = _Builder()
-        root = builder.document(_events(text, loader))
+        root = _parse(builder, text, loader)
     except _Refused as refused:
         return Loaded(
             None,
@@ -365,11 +376,11 @@ def load(
     return Loaded(Document(root, builder.values, builder.keys, tuple(builder.implicit)))
 
 
-def _events(text: str, loader: type[yaml.SafeLoader]) -> Iterator[yaml.Event]:
+def _parse(builder: _Builder, text: str, loader: type[yaml.SafeLoader]) -> dict[str, Any]:
     parser = loader(text)
     try:
-        while parser.check_event():
-            yield parser.get_event()  # type: ignore[no-untyped-call]
+        # Both parsers return None after the last event: a C-level iterator, no generator frames.
+        return builder.document(iter(parser.get_event, None))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = _mark(mark) if mark is not None else Position(1, 1)

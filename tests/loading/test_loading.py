@@ -150,3 +150,74 @@ def test_yaml_11_conversions_are_recorded_with_the_text_written(
         ("h",): ("7", False),
     }
     assert all(isinstance(s, ImplicitScalar) for s in loaded.document.implicit)
+
+
+TRICKY_SCALARS = [
+    "yes",
+    "Yes",
+    "YES",
+    "yEs",
+    "no",
+    "NO",
+    "on",
+    "ON",
+    "oN",
+    "off",
+    "Off",
+    "true",
+    "True",
+    "tRUE",
+    "false",
+    "FALSE",
+    "null",
+    "Null",
+    "NULL",
+    "nULL",
+    "~",
+    "",
+    "y",
+    "n",
+    "Y",
+    "N",
+    "1",
+    "-1",
+    "+1",
+    "0755",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "1:30",
+    "1.10",
+    ".5",
+    "-.inf",
+    ".NaN",
+    "1e3",
+    "2024-01-01",
+    "2024-01-01 10:00:00",
+    "<<",
+    "=",
+    "to",
+    "from",
+    "name",
+    "final",
+    "tabula",
+    "offset",
+    "nothing",
+    "Yesterday",
+    "onward",
+    "é",
+    "élan",
+    "n1",
+    "y2",
+    "t",
+    "f",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_SCALARS)
+def test_the_resolver_shortcut_never_skips_a_scalar_yaml_would_convert(text: str) -> None:
+    from pypgflow_ops.loading import _maybe_converted
+
+    resolved = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if resolved != "tag:yaml.org,2002:str":
+        assert _maybe_converted(text)
