@@ -18,6 +18,7 @@ mapping from path to lines.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from typing import Any
 import yaml
 
 from pypgflow_ops.lint import lint_paths, lint_source
-from pypgflow_ops.problems import LintResult, Problem
+from pypgflow_ops.problems import LintResult
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 SINGLE_FILE = "workflow.yaml"
@@ -102,21 +103,11 @@ def all_cases() -> dict[str, list[Case]]:
     return {path.stem: load_case_file(path) for path in sorted(CASES_DIR.glob("*.yaml"))}
 
 
-def _relative(problem: Problem, root: Path) -> Problem:
-    file = Path(problem.file).relative_to(root).as_posix()
-    return Problem(
-        file, problem.line, problem.column, problem.rule, problem.severity, problem.message
-    )
-
-
 def lint_case(case: Case) -> LintResult:
-    """Lint the case's file(s) as the linter would; problems name the case's own paths."""
+    """Lint the case's file(s) as `pypgflow-ops lint` would: a folder's from inside it, as `.`."""
     if case.single:
         return lint_source(case.files[SINGLE_FILE].encode("utf-8"), SINGLE_FILE)
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
         for path, text in case.files.items():
-            (root / path).write_text(text, encoding="utf-8")
-        result = lint_paths([root])
-    problems = tuple(sorted(_relative(problem, root) for problem in result.problems))
-    return LintResult(result.files, problems, result.workflows)
+            Path(path).write_text(text, encoding="utf-8")
+        return lint_paths([Path(".")])
