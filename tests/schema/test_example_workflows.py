@@ -1,4 +1,4 @@
-"""The example workflows in workflows/ are sound state machines with complete display metadata.
+"""The example workflows (and the benchmark's generated ones) are sound state machines.
 
 Checked here on the plain data, independently of the linter, so that the examples stay good
 teaching material whatever the lint rules become.
@@ -6,16 +6,26 @@ teaching material whatever the lint rules become.
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import random
 import re
+import sys
 from collections import deque
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
+from jsonschema import Draft202012Validator
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.yaml"))
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((REPO / "workflows").glob("*.yaml"))
+SCHEMA = REPO / "schemas" / "workflow.schema.json"
+GENERATOR = REPO / "benchmarks" / "lint" / "generate.py"
+_GENERATOR_MODULE = "pypgflow_ops_benchmark_generate"
 # Colour names that Graphviz (X11 scheme) and Mermaid (CSS) both know.
 COLOUR = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|red|green|blue|orange|gold|gray|purple")
 
@@ -42,9 +52,7 @@ def _displayed(element: Mapping[str, Any]) -> bool:
     return bool(element.get("metadata", {}).get("display_name"))
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_example_is_a_sound_state_machine(path: Path) -> None:
-    document = _load(path)
+def assert_sound(document: Mapping[str, Any]) -> None:
     states = {state["name"]: state for state in document["states"]}
     edges = [(t["from"], t["to"]) for t in document["transitions"]]
     initial = [name for name, state in states.items() if state.get("initial")]
@@ -59,6 +67,32 @@ def test_example_is_a_sound_state_machine(path: Path) -> None:
     assert len(set(edges)) == len(edges), "no two transitions join the same two states"
     keys = [(t["from"], t["name"]) for t in document["transitions"]]
     assert len(set(keys)) == len(keys), "transition names are unique per source state"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_is_a_sound_state_machine(path: Path) -> None:
+    assert_sound(_load(path))
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(_GENERATOR_MODULE, GENERATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_GENERATOR_MODULE] = module  # dataclasses look their own module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_generator_makes_the_same_sound_valid_workflows_every_time() -> None:
+    generate = _generator()
+    shape = generate.Shape(states=50, transitions=100, finals=3)
+    first = generate.workflow(random.Random(7), "bench", shape)
+    validator = Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+    assert_sound(first)
+    assert [e.message for e in validator.iter_errors(first)] == []
+    assert (len(first["states"]), len(first["transitions"])) == (50, 100)
+    assert generate.workflow(random.Random(7), "bench", shape) == first
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
