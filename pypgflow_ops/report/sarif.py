@@ -40,16 +40,16 @@ def _artifact_location(file: str) -> dict[str, str]:
     return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
-def _result(problem: Problem, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(problem: Problem, rule_index: int, artifact: dict[str, str]) -> dict[str, Any]:
     return {
         "ruleId": problem.rule,
-        "ruleIndex": rule_index[problem.rule],
+        "ruleIndex": rule_index,
         "level": problem.severity.value,
         "message": {"text": problem.message},
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": _artifact_location(problem.file),
+                    "artifactLocation": artifact,
                     "region": {"startLine": problem.line, "startColumn": problem.column},
                 }
             }
@@ -59,6 +59,8 @@ def _result(problem: Problem, rule_index: dict[str, int]) -> dict[str, Any]:
 
 def render(result: LintResult, *, color: bool = False) -> str:
     rule_index = {rule.id: index for index, rule in enumerate(catalog.RULES)}
+    # One location object per file, shared by its results: paths repeat, and URI-quoting is slow.
+    artifacts = {problem.file: _artifact_location(problem.file) for problem in result.problems}
     run = {
         "tool": {
             "driver": {
@@ -69,7 +71,10 @@ def render(result: LintResult, *, color: bool = False) -> str:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [_result(problem, rule_index) for problem in sorted(result.problems)],
+        "results": [
+            _result(problem, rule_index[problem.rule], artifacts[problem.file])
+            for problem in sorted(result.problems)
+        ],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2) + "\n"

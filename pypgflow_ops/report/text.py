@@ -18,6 +18,8 @@ _UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 def printable(text: str) -> str:
     """`text` with every character that could break a line or drive a terminal escaped."""
+    if text.isprintable():  # the common case, checked in C
+        return text
     return "".join(
         ascii(char)[1:-1] if unicodedata.category(char) in _UNPRINTABLE else char for char in text
     )
