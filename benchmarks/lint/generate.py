@@ -101,7 +101,8 @@ def _transition(rng: random.Random, source: str, target: str) -> dict[str, Any]:
             "typical_user_roles": rng.sample(ROLES, 2),
             "sla_hours": rng.choice((4, 8, 24, 48, 72)),
         }
-    transition["metadata"] = {"display_name": _title(verb)}
+    if rng.random() < 0.7:
+        transition["metadata"] = {"display_name": _title(verb)}
     return transition
 
 
