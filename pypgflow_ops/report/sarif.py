@@ -1,5 +1,8 @@
 """SARIF 2.1.0 (OASIS), as GitHub code scanning accepts it: every catalog rule, then the results.
 
+Rules carry fullDescription and help text as well as the schema's minimum: code scanning shows them
+beside each alert.
+
 Paths become URIs relative to `%SRCROOT%` (the checkout, for code scanning); absolute paths become
 `file:` URIs. Columns count code points, as the YAML loader does.
 """
@@ -21,16 +24,18 @@ SCHEMA_URI = (
 TOOL_URI = "https://github.com/pypgflow/pypgflow-ops"
 
 
-def _rules() -> list[dict[str, Any]]:
-    return [
-        {
-            "id": rule.id,
-            "shortDescription": {"text": rule.summary},
-            "helpUri": rule.help_uri,
-            "defaultConfiguration": {"level": rule.severity.value},
-        }
-        for rule in catalog.RULES
-    ]
+def _rule(rule: catalog.RuleInfo) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.summary},
+        "helpUri": rule.help_uri,
+        "help": {
+            "text": f"{rule.summary} Examples and how to fix it: {rule.help_uri}",
+            "markdown": f"{rule.summary}\n\n[Examples and how to fix it]({rule.help_uri})",
+        },
+        "defaultConfiguration": {"level": rule.severity.value},
+    }
 
 
 def _artifact_location(file: str) -> dict[str, str]:
@@ -67,7 +72,7 @@ def render(result: LintResult, *, color: bool = False) -> str:
                 "name": "pypgflow-ops",
                 "version": __version__,
                 "informationUri": TOOL_URI,
-                "rules": _rules(),
+                "rules": [_rule(rule) for rule in catalog.RULES],
             }
         },
         "columnKind": "unicodeCodePoints",

@@ -71,6 +71,8 @@ def test_one_rule_entry_per_catalog_rule_with_help_and_default_level(clean: Lint
         (r["id"], r["shortDescription"]["text"], r["helpUri"], r["defaultConfiguration"]["level"])
         for r in rules
     ] == [(rule.id, rule.summary, rule.help_uri, rule.severity.value) for rule in RULES]
+    # GitHub code scanning shows these beside each alert.
+    assert all(r["fullDescription"]["text"] and r["help"]["text"] for r in rules)
 
 
 def test_rule_index_points_at_the_rule_and_level_is_the_problem_severity(
