@@ -1,0 +1,390 @@
+"""Plan: the desired workflows and the live state of one tenant -> what apply would do. Pure.
+
+The live side is plain data (`LiveState`), read from the database by `deploy.introspect` or built
+by a test; nothing here touches the database. A `Plan` is immutable and round-trips through JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from pypgflow_ops.diff import diff_workflows
+from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.model import Workflow
+
+PLAN_FORMAT = 1
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    NEW_VERSION = "new-version"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    DRIFT = "drift"
+    RETIRE = "retire"
+    ROLLBACK = "rollback"
+
+
+WRITING_ACTIONS = frozenset({Action.CREATE, Action.NEW_VERSION, Action.RETIRE, Action.ROLLBACK})
+ERROR_ACTIONS = frozenset({Action.CONFLICT, Action.DRIFT})
+
+
+class RuntimeAction(StrEnum):
+    NONE = "none"
+    INSTALL = "install"
+    UPGRADE = "upgrade"
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDefinition:
+    """One applied version as its rows stand now, with the hash recorded when it was applied."""
+
+    workflow: Workflow
+    revision: int
+    recorded_hash: str
+    retired: bool = False
+
+    @property
+    def drifted(self) -> bool:
+        return self.workflow.content_hash() != self.recorded_hash
+
+
+@dataclass(frozen=True, slots=True)
+class RunningInstances:
+    """How many unfinished instances of one version sit in one state."""
+
+    workflow: str
+    version: str
+    state: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveState:
+    """What one tenant has in the database. No runtime means no tenant and no definitions."""
+
+    runtime_version: int | None
+    tenant_exists: bool
+    definitions: tuple[LiveDefinition, ...] = ()
+    heads: Mapping[str, str] = field(default_factory=dict)  # workflow name -> active version
+    running: tuple[RunningInstances, ...] = ()
+
+    def active_version(self, name: str) -> str | None:
+        """The version new instances start on: the head, else the newest revision."""
+        if name in self.heads:
+            return self.heads[name]
+        versions = [d for d in self.definitions if d.workflow.name == name]
+        return max(versions, key=lambda d: d.revision).workflow.version if versions else None
+
+
+@dataclass(frozen=True, slots=True)
+class ElementChanges:
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": list(self.changed),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """Unfinished instances of the older versions; those in states the new version lacks stay."""
+
+    running: int
+    in_removed_states: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    workflow: str
+    version: str
+    action: Action
+    active_version: str | None = None  # the version new instances start on before this apply
+    revision: int | None = None  # the revision a create or new-version writes
+    content_hash: str | None = None
+    source: str | None = None
+    message: str | None = None
+    states: ElementChanges | None = None
+    transitions: ElementChanges | None = None
+    impact: Impact | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "workflow": self.workflow,
+            "version": self.version,
+            "action": str(self.action),
+            "active_version": self.active_version,
+            "revision": self.revision,
+            "content_hash": self.content_hash,
+            "source": self.source,
+            "message": self.message,
+        }
+        if self.states is not None and self.transitions is not None:
+            data["states"] = self.states.to_dict()
+            data["transitions"] = self.transitions.to_dict()
+        if self.impact is not None:
+            data["impact"] = {
+                "running_instances": self.impact.running,
+                "in_removed_states": self.impact.in_removed_states,
+            }
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Change:
+        impact = data.get("impact")
+        return cls(
+            workflow=data["workflow"],
+            version=data["version"],
+            action=Action(data["action"]),
+            active_version=data.get("active_version"),
+            revision=data.get("revision"),
+            content_hash=data.get("content_hash"),
+            source=data.get("source"),
+            message=data.get("message"),
+            states=_element_changes(data.get("states")),
+            transitions=_element_changes(data.get("transitions")),
+            impact=Impact(impact["running_instances"], impact["in_removed_states"])
+            if impact
+            else None,
+        )
+
+
+def _element_changes(data: Mapping[str, Sequence[str]] | None) -> ElementChanges | None:
+    if data is None:
+        return None
+    return ElementChanges(tuple(data["added"]), tuple(data["removed"]), tuple(data["changed"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    tenant: str
+    create_tenant: bool
+    runtime_installed: int | None
+    runtime_target: int
+    changes: tuple[Change, ...]
+
+    @property
+    def runtime_action(self) -> RuntimeAction:
+        if self.runtime_installed is None:
+            return RuntimeAction.INSTALL
+        if self.runtime_installed < self.runtime_target:
+            return RuntimeAction.UPGRADE
+        return RuntimeAction.NONE
+
+    @property
+    def errors(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action in ERROR_ACTIONS)
+
+    @property
+    def writes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action in WRITING_ACTIONS)
+
+    @property
+    def has_changes(self) -> bool:
+        return (
+            bool(self.writes) or self.create_tenant or self.runtime_action is not RuntimeAction.NONE
+        )
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.changes if c.action is action)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "runtime": str(self.runtime_action),
+            "create_tenant": self.create_tenant,
+            **{str(action): self.count(action) for action in Action},
+            "has_changes": self.has_changes,
+            "errors": len(self.errors),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": PLAN_FORMAT,
+            "tenant": self.tenant,
+            "create_tenant": self.create_tenant,
+            "runtime": {
+                "installed": self.runtime_installed,
+                "target": self.runtime_target,
+                "action": str(self.runtime_action),
+            },
+            "changes": [c.to_dict() for c in self.changes],
+            "summary": self.summary(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
+        if data.get("format") != PLAN_FORMAT:
+            raise PypgflowError(
+                f"plan format {data.get('format')!r} is not {PLAN_FORMAT}: make the plan again"
+            )
+        return cls(
+            tenant=data["tenant"],
+            create_tenant=data["create_tenant"],
+            runtime_installed=data["runtime"]["installed"],
+            runtime_target=data["runtime"]["target"],
+            changes=tuple(Change.from_dict(c) for c in data["changes"]),
+        )
+
+    def content_hash(self) -> str:
+        """sha256 of the plan's JSON: what the deployment row records."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _desired_by_name(desired: Iterable[Workflow]) -> dict[str, Workflow]:
+    by_name: dict[str, Workflow] = {}
+    for workflow in desired:
+        if workflow.name in by_name:
+            raise PypgflowError(
+                f"{workflow.source}: workflow {workflow.name!r} is also defined in "
+                f"{by_name[workflow.name].source}: give each workflow one file"
+            )
+        by_name[workflow.name] = workflow
+    return by_name
+
+
+def _impact(live: LiveState, name: str, new: Workflow) -> Impact:
+    kept = {state.name for state in new.states}
+    running = [r for r in live.running if r.workflow == name]
+    return Impact(
+        running=sum(r.count for r in running),
+        in_removed_states=sum(r.count for r in running if r.state not in kept),
+    )
+
+
+def _transition_label(from_state: str, name: str, to_state: str) -> str:
+    return f"{from_state} --{name}--> {to_state}"
+
+
+def _new_version(live: LiveState, workflow: Workflow, active: str | None) -> Change:
+    versions = [d for d in live.definitions if d.workflow.name == workflow.name]
+    old = next((d.workflow for d in versions if d.workflow.version == active), None)
+    diff = diff_workflows(old, workflow)
+    return Change(
+        workflow=workflow.name,
+        version=workflow.version,
+        action=Action.NEW_VERSION if versions else Action.CREATE,
+        active_version=active,
+        revision=max((d.revision for d in versions), default=0) + 1,
+        content_hash=workflow.content_hash(),
+        source=workflow.source,
+        states=ElementChanges(
+            added=tuple(s.name for s in diff.states.added),
+            removed=tuple(s.name for s in diff.states.removed),
+            changed=tuple(new.name for _, new in diff.states.changed),
+        ),
+        transitions=ElementChanges(
+            added=tuple(
+                _transition_label(t.from_state, t.name, t.to_state) for t in diff.transitions.added
+            ),
+            removed=tuple(
+                _transition_label(t.from_state, t.name, t.to_state)
+                for t in diff.transitions.removed
+            ),
+            changed=tuple(
+                _transition_label(t.from_state, t.name, t.to_state)
+                for _, t in diff.transitions.changed
+            ),
+        ),
+        impact=_impact(live, workflow.name, workflow) if versions else None,
+    )
+
+
+def _existing_version(workflow: Workflow, applied: LiveDefinition, active: str | None) -> Change:
+    if applied.drifted:
+        return _drift(applied, workflow.source)
+    change = Change(
+        workflow=workflow.name,
+        version=workflow.version,
+        action=Action.UNCHANGED,
+        active_version=active,
+        content_hash=workflow.content_hash(),
+        source=workflow.source,
+    )
+    if applied.recorded_hash != change.content_hash:
+        return replace(
+            change,
+            action=Action.CONFLICT,
+            message=f"version {workflow.version} was already applied with other content; "
+            "applied versions are immutable: give this change a new version",
+        )
+    if applied.retired or active != workflow.version:
+        return replace(change, action=Action.ROLLBACK)
+    return change
+
+
+def _drift(applied: LiveDefinition, source: str | None) -> Change:
+    return Change(
+        workflow=applied.workflow.name,
+        version=applied.workflow.version,
+        action=Action.DRIFT,
+        content_hash=applied.recorded_hash,
+        source=source,
+        message="its rows in the database no longer match the content hash recorded when it was "
+        "applied (changed by hand): restore them or investigate before applying",
+    )
+
+
+def _retire(live: LiveState, name: str) -> Change | None:
+    versions = [d for d in live.definitions if d.workflow.name == name]
+    active = live.active_version(name)
+    head = next(d for d in versions if d.workflow.version == active)
+    if head.retired:
+        return None
+    return Change(
+        workflow=name,
+        version=head.workflow.version,
+        action=Action.RETIRE,
+        active_version=active,
+        content_hash=head.recorded_hash,
+        impact=Impact(
+            running=sum(r.count for r in live.running if r.workflow == name), in_removed_states=0
+        ),
+    )
+
+
+def make_plan(
+    tenant: str,
+    desired: Iterable[Workflow],
+    live: LiveState,
+    *,
+    runtime_target: int,
+    prune: bool = False,
+) -> Plan:
+    """Decide, per workflow, what apply does; changes sorted by workflow name, then version."""
+    wanted = _desired_by_name(desired)
+    applied = {(d.workflow.name, d.workflow.version): d for d in live.definitions}
+    changes: list[Change] = []
+    for name, workflow in wanted.items():
+        active = live.active_version(name)
+        existing = applied.get((name, workflow.version))
+        if existing is None:
+            changes.append(_new_version(live, workflow, active))
+        else:
+            changes.append(_existing_version(workflow, existing, active))
+    reported = {(c.workflow, c.version) for c in changes}
+    changes.extend(
+        _drift(d, None)
+        for d in live.definitions
+        if d.drifted and (d.workflow.name, d.workflow.version) not in reported
+    )
+    if prune:
+        gone = sorted({d.workflow.name for d in live.definitions} - wanted.keys())
+        changes.extend(c for c in (_retire(live, name) for name in gone) if c is not None)
+    return Plan(
+        tenant=tenant,
+        create_tenant=not live.tenant_exists,
+        runtime_installed=live.runtime_version,
+        runtime_target=runtime_target,
+        changes=tuple(sorted(changes, key=lambda c: (c.workflow, c.version))),
+    )

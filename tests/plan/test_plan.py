@@ -1,0 +1,198 @@
+from dataclasses import replace
+
+import pytest
+
+from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.model import State
+from pypgflow_ops.plan import (
+    Action,
+    ElementChanges,
+    Impact,
+    LiveState,
+    Plan,
+    RunningInstances,
+    RuntimeAction,
+    make_plan,
+)
+
+from .factories import applied, live, workflow
+
+
+def _actions(plan: Plan) -> list[tuple[str, str, Action]]:
+    return [(c.workflow, c.version, c.action) for c in plan.changes]
+
+
+def test_an_empty_database_gets_the_runtime_the_tenant_and_every_workflow() -> None:
+    empty = LiveState(runtime_version=None, tenant_exists=False)
+
+    plan = make_plan("acme", [workflow("b"), workflow("a")], empty, runtime_target=1)
+
+    assert plan.runtime_action is RuntimeAction.INSTALL
+    assert plan.create_tenant
+    assert _actions(plan) == [("a", "1.0.0", Action.CREATE), ("b", "1.0.0", Action.CREATE)]
+    assert plan.changes[0].revision == 1
+    assert plan.changes[0].states == ElementChanges(added=("new", "paid", "done"))
+    assert plan.changes[0].impact is None
+    assert plan.has_changes
+
+
+def test_the_same_repository_again_is_unchanged_and_no_change() -> None:
+    wf = workflow()
+
+    plan = make_plan("acme", [wf], live(applied(wf)), runtime_target=1)
+
+    assert _actions(plan) == [("orders", "1.0.0", Action.UNCHANGED)]
+    assert not plan.has_changes
+    assert plan.errors == ()
+
+
+def test_an_older_runtime_is_upgraded() -> None:
+    plan = make_plan("acme", [], replace(live(), runtime_version=1), runtime_target=3)
+
+    assert plan.runtime_action is RuntimeAction.UPGRADE
+    assert plan.has_changes
+
+
+def test_a_new_version_lists_what_changed_and_the_instances_it_strands() -> None:
+    old = workflow()
+    new = workflow(version="1.1.0", extra_state="refunded")
+    new = replace(
+        new,
+        states=(
+            *(s for s in new.states if s.name not in ("new", "done")),
+            State("done", final=True, metadata={"x": 1}),
+            State("fresh", initial=True),
+        ),
+    )
+    running = (
+        RunningInstances("orders", "1.0.0", "paid", 3),
+        RunningInstances("orders", "1.0.0", "new", 2),
+        RunningInstances("other", "1.0.0", "gone", 7),
+    )
+
+    plan = make_plan("acme", [new], live(applied(old), running=running), runtime_target=1)
+
+    (change,) = plan.changes
+    assert change.action is Action.NEW_VERSION
+    assert change.active_version == "1.0.0"
+    assert change.revision == 2
+    assert change.states == ElementChanges(
+        added=("refunded", "fresh"), removed=("new",), changed=("done",)
+    )
+    assert change.transitions == ElementChanges(added=("paid --to_refunded--> refunded",))
+    assert change.impact == Impact(running=5, in_removed_states=2)
+
+
+def test_same_version_with_other_content_is_a_conflict() -> None:
+    plan = make_plan(
+        "acme", [workflow(extra_state="lost")], live(applied(workflow())), runtime_target=1
+    )
+
+    (change,) = plan.changes
+    assert change.action is Action.CONFLICT
+    assert change.message is not None and "new version" in change.message
+    assert plan.errors == (change,)
+
+
+def test_hand_edited_rows_are_drift_even_when_not_in_the_repository() -> None:
+    kept, edited = workflow("kept"), workflow("edited")
+    by_hand = replace(applied(edited), workflow=workflow("edited", extra_state="hacked"))
+
+    plan = make_plan("acme", [kept], live(applied(kept), by_hand), runtime_target=1)
+
+    assert _actions(plan) == [
+        ("edited", "1.0.0", Action.DRIFT),
+        ("kept", "1.0.0", Action.UNCHANGED),
+    ]
+    assert [c.action for c in plan.errors] == [Action.DRIFT]
+
+
+def test_a_version_applied_before_but_not_active_is_a_rollback() -> None:
+    v1, v2 = workflow(), workflow(version="2.0.0", extra_state="x")
+
+    plan = make_plan(
+        "acme",
+        [v1],
+        live(applied(v1, 1), applied(v2, 2), heads={"orders": "2.0.0"}),
+        runtime_target=1,
+    )
+
+    (change,) = plan.changes
+    assert (change.action, change.version, change.active_version) == (
+        Action.ROLLBACK,
+        "1.0.0",
+        "2.0.0",
+    )
+
+
+def test_without_a_head_the_newest_revision_is_active() -> None:
+    v1, v2 = workflow(), workflow(version="0.9.0", extra_state="x")
+
+    plan = make_plan("acme", [v2], live(applied(v1, 1), applied(v2, 2)), runtime_target=1)
+
+    assert _actions(plan) == [("orders", "0.9.0", Action.UNCHANGED)]
+
+
+def test_a_retired_workflow_back_in_the_repository_is_rolled_back_to() -> None:
+    wf = workflow()
+
+    plan = make_plan("acme", [wf], live(applied(wf, retired=True)), runtime_target=1)
+
+    assert _actions(plan) == [("orders", "1.0.0", Action.ROLLBACK)]
+
+
+def test_workflows_gone_from_the_repository_are_retired_only_with_prune() -> None:
+    gone, already = workflow("gone"), workflow("already")
+    state = live(
+        applied(gone),
+        applied(already, retired=True),
+        running=(RunningInstances("gone", "1.0.0", "new", 4),),
+    )
+
+    assert make_plan("acme", [], state, runtime_target=1).changes == ()
+    plan = make_plan("acme", [], state, runtime_target=1, prune=True)
+
+    (change,) = plan.changes
+    assert (change.workflow, change.action, change.impact) == ("gone", Action.RETIRE, Impact(4, 0))
+    assert plan.has_changes
+
+
+def test_two_files_with_one_workflow_name_are_refused() -> None:
+    with pytest.raises(PypgflowError, match=r"workflows/orders.yaml: workflow 'orders' is also"):
+        make_plan("acme", [workflow(), workflow(version="2")], live(), runtime_target=1)
+
+
+def test_a_plan_round_trips_through_its_dict_and_hashes_stably() -> None:
+    old = workflow()
+    plan = make_plan(
+        "acme",
+        [workflow(version="2", extra_state="z"), workflow("fresh")],
+        replace(
+            live(applied(old), running=(RunningInstances("orders", "1.0.0", "new", 1),)),
+            tenant_exists=False,
+        ),
+        runtime_target=2,
+    )
+
+    again = Plan.from_dict(plan.to_dict())
+
+    assert again == plan
+    assert again.content_hash() == plan.content_hash()
+    assert plan.to_dict()["summary"] == {
+        "runtime": "upgrade",
+        "create_tenant": True,
+        "create": 1,
+        "new-version": 1,
+        "unchanged": 0,
+        "conflict": 0,
+        "drift": 0,
+        "retire": 0,
+        "rollback": 0,
+        "has_changes": True,
+        "errors": 0,
+    }
+
+
+def test_a_plan_of_another_format_is_refused() -> None:
+    with pytest.raises(PypgflowError, match="make the plan again"):
+        Plan.from_dict({"format": 99})
