@@ -1,0 +1,90 @@
+"""Every plan view against golden files, with one plan that holds every action and hostile text.
+
+To accept a deliberate change of output: `PYPGFLOW_UPDATE_GOLDEN=1 pytest tests/plan`, then review
+the diff of tests/plan/golden/ before committing it.
+"""
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pypgflow_ops.plan import LiveDefinition, LiveState, Plan, RunningInstances, make_plan
+from pypgflow_ops.report import plan_json, plan_markdown, plan_text
+
+from .factories import applied, live, workflow
+
+GOLDEN = Path(__file__).parent / "golden"
+HOSTILE = 'a|b `c` **d** <e>\n\x1b[31m"ü"'
+
+
+def _every_action() -> Plan:
+    rolled_back, rolled_forward = workflow("rolled"), workflow("rolled", "2.0.0", extra_state="x")
+    hand_edited = LiveDefinition(
+        workflow("edited", extra_state="hacked"), 1, workflow("edited").content_hash()
+    )
+    state = LiveState(
+        runtime_version=1,
+        tenant_exists=False,
+        definitions=(
+            applied(workflow("orders")),
+            applied(rolled_back, 1),
+            applied(rolled_forward, 2),
+            applied(workflow("same")),
+            applied(workflow("clash")),
+            hand_edited,
+            applied(workflow("gone")),
+            applied(workflow(HOSTILE)),
+        ),
+        heads={"rolled": "2.0.0"},
+        running=(
+            RunningInstances("orders", "1.0.0", "paid", 3),
+            RunningInstances("orders", "1.0.0", "done", 2),
+            RunningInstances("gone", "1.0.0", "new", 1),
+        ),
+    )
+    desired = [
+        workflow("orders", "1.1.0", extra_state="refunded"),
+        rolled_back,
+        workflow("same"),
+        workflow("clash", extra_state="y"),
+        workflow("fresh"),
+        workflow(HOSTILE, "2.0.0", extra_state="z"),
+    ]
+    return make_plan("acme", desired, state, runtime_target=2, prune=True)
+
+
+VIEWS: dict[str, Callable[[Plan], str]] = {
+    "every-action.txt": plan_text.render,
+    "every-action.color.txt": lambda plan: plan_text.render(plan, color=True),
+    "every-action.json": plan_json.render,
+    "every-action.md": lambda plan: plan_markdown.render(
+        plan, diagrams={"orders": "stateDiagram-v2\n  paid --> refunded"}
+    ),
+}
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_view_matches_its_golden_file(name: str) -> None:
+    output = VIEWS[name](_every_action())
+    golden = GOLDEN / name
+    if os.environ.get("PYPGFLOW_UPDATE_GOLDEN"):
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_json_view_is_the_plan_dict() -> None:
+    plan = _every_action()
+
+    assert Plan.from_dict(json.loads(plan_json.render(plan))) == plan
+
+
+def test_a_plan_with_nothing_to_do_says_so() -> None:
+    wf = workflow()
+    plan = make_plan("acme", [wf], live(applied(wf)), runtime_target=1)
+
+    assert plan_text.render(plan) == (
+        "Tenant acme:\n\nNo changes. The database matches the repository.\n"
+    )
