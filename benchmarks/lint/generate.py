@@ -132,16 +132,17 @@ def _write(path: Path, document: dict[str, Any]) -> int:
 
 
 def generate(out: Path, files: int) -> None:
-    shutil.rmtree(out, ignore_errors=True)
-    (out / "files").mkdir(parents=True)
-    (out / "huge").mkdir()
+    for folder in (out / "files", out / "huge"):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     rng = random.Random(SEED)
     size = sum(
         _write(out / "files" / f"workflow_{index:04d}.yaml",
                workflow(rng, f"workflow_{index:04d}", SMALL))
         for index in range(files)
     )
-    huge = _write(out / "huge" / "huge.yaml", workflow(rng, "huge_workflow", HUGE))
+    huge = _write(out / "huge" / "huge.yaml",
+                  workflow(random.Random(SEED + 1), "huge_workflow", HUGE))
     print(f"{files} files, {size / 1e6:.1f} MB in {out / 'files'}")
     print(f"1 file of {HUGE.states} states / {HUGE.transitions} transitions, "
           f"{huge / 1e6:.1f} MB in {out / 'huge'}")
