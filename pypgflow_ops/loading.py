@@ -42,6 +42,19 @@ _CONVERTED_WORDS = frozenset(
 )
 
 
+def _plain_text(event: yaml.Event) -> str | None:
+    """The text of a scalar that needs no other check (most of a file), else None.
+
+    The loader's hot path: it decides without PyYAML's resolver.
+    """
+    if type(event) is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
+        return None
+    text: str = event.value
+    if event.implicit[0] and (not text[:1].isalpha() or text in _CONVERTED_WORDS):
+        return None
+    return None if "\x00" in text else text
+
+
 def _maybe_converted(text: str) -> bool:
     """False when a plain scalar is surely text, so the (slow) resolver need not be asked."""
     return not text[:1].isalpha() or text in _CONVERTED_WORDS
@@ -225,7 +238,12 @@ class _Builder:
         for event in events:
             if type(event) is yaml.SequenceEndEvent:
                 return items
-            items.append(self._node(event, events, (*path, len(items)), depth + 1))
+            text = _plain_text(event)
+            if text is None:
+                items.append(self._node(event, events, (*path, len(items)), depth + 1))
+            else:
+                self.values[(*path, len(items))] = event.start_mark
+                items.append(text)
         raise AssertionError("the parser ends every sequence")
 
     def _mapping(self, events: Iterator[yaml.Event], path: Path_, depth: int) -> dict[str, Any]:
@@ -244,14 +262,19 @@ class _Builder:
                     "keep the last: remove one",
                 )
             self.keys[key_path] = event.start_mark
-            mapping[key] = self._node(next(events), events, key_path, depth + 1)
+            value_event = next(events)
+            text = _plain_text(value_event)
+            if text is None:
+                mapping[key] = self._node(value_event, events, key_path, depth + 1)
+            else:
+                self.values[key_path] = value_event.start_mark
+                mapping[key] = text
         raise AssertionError("the parser ends every mapping")
 
     def _key(self, event: yaml.Event, path: Path_) -> str:
-        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None:
-            text: str = event.value  # the common case, plain text, decided without the resolver
-            if (not event.implicit[0] or not _maybe_converted(text)) and "\x00" not in text:
-                return text
+        text = _plain_text(event)
+        if text is not None:
+            return text
         position = _mark(event.start_mark)
         if not isinstance(event, yaml.ScalarEvent):
             if isinstance(event, yaml.AliasEvent):

@@ -88,6 +88,12 @@ def _subschemas(node: Any) -> Iterator[dict[str, Any]]:
 
 def expects_text(path: Path_) -> bool:
     """Whether the schema wants a string at `path` (so that `no` there is a mistake)."""
+    # Every item of a list has the same schema: ask once per shape of path.
+    return _expects_text(tuple(0 if isinstance(part, int) else part for part in path))
+
+
+@functools.cache
+def _expects_text(path: Path_) -> bool:
     nodes: list[Any] = [resources.workflow_schema()]
     for part in path:
         children: list[Any] = []
