@@ -1,15 +1,176 @@
-"""`pypgflow-ops plan` and `pypgflow-ops apply` (being built: issue 4)."""
+"""`pypgflow-ops plan` and `pypgflow-ops apply`: what the repository would change, and changing it.
+
+plan exits 0 on success and 1 on an error (lint error, conflict, drift, unreachable database);
+with --detailed-exitcode, 0 means no changes and 2 changes to apply.
+"""
 
 from __future__ import annotations
 
-from pypgflow_ops.errors import UsageError
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
+
+if TYPE_CHECKING:
+    from pypgflow_ops.model import Workflow
+    from pypgflow_ops.plan import Plan
+
+EXIT_CHANGES = 2
+
+TENANT = typer.Option(..., "--tenant", help="The tenant's slug.", show_default=False)
+DATABASE_URL = typer.Option(
+    None,
+    "--database-url",
+    help="Default: DATABASE_URL, else the usual PG* variables.",
+    show_default=False,
+)
+PRUNE = typer.Option(False, "--prune", help="Retire workflows that the repository no longer has.")
+PATHS = typer.Argument(
+    None,
+    help="Workflow files or folders. Default: `paths` from the configuration, else workflows/.",
+    show_default=False,
+)
 
 
-def plan() -> int:
+class PlanFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def _wants_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _linted(paths: list[Path] | None) -> tuple[Workflow, ...]:
+    """The repository's workflows; any lint error stops the command before the database."""
+    from pypgflow_ops.config import load_config
+    from pypgflow_ops.lint import lint_paths
+    from pypgflow_ops.report.lint import LINT_FORMATS
+
+    config = load_config(None)
+    if not paths:
+        base = config.source.parent if config.source else Path()
+        paths = [Path(os.path.relpath(base / p)) for p in config.paths]
+    result = lint_paths(paths, config)
+    if result.errors:
+        typer.echo(LINT_FORMATS["text"](result, color=False), err=True, nl=False)
+        raise PypgflowError(f"lint found {result.errors} errors: fix them, then plan again")
+    return result.workflows
+
+
+def plan(
+    paths: list[Path] = PATHS,
+    tenant: str = TENANT,
+    database_url: str | None = DATABASE_URL,
+    output_format: PlanFormat = typer.Option(
+        PlanFormat.TEXT, "--format", "-f", help="Output format."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Save the plan, for `apply --plan FILE`.", show_default=False
+    ),
+    detailed_exitcode: bool = typer.Option(
+        False, "--detailed-exitcode", help="Exit 0 with no changes, 2 with changes, 1 on error."
+    ),
+    prune: bool = PRUNE,
+) -> int:
     """Show what apply would change in the database."""
-    raise UsageError("plan is not built yet")
+    from psycopg import IsolationLevel
+
+    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.deploy import saved_plan
+    from pypgflow_ops.deploy.apply import plan_against
+    from pypgflow_ops.deploy.introspect import read_live_state
+    from pypgflow_ops.report import plan_json, plan_markdown, plan_text
+
+    desired = _linted(paths)
+    with connect(resolve_database_url(database_url)) as conn:
+        conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
+        conn.read_only = True
+        live = read_live_state(conn, tenant)
+    saved = plan_against(tenant, desired, live, prune=prune)
+    if out is not None:
+        saved_plan.write(out, saved)
+    if output_format is PlanFormat.JSON:
+        typer.echo(plan_json.render(saved.plan), nl=False)
+    elif output_format is PlanFormat.MARKDOWN:
+        typer.echo(plan_markdown.render(saved.plan), nl=False)
+    else:
+        typer.echo(plan_text.render(saved.plan, color=_wants_color()), nl=False)
+    if saved.plan.errors:
+        return EXIT_FAILURE
+    return EXIT_CHANGES if detailed_exitcode and saved.plan.has_changes else EXIT_OK
 
 
-def apply() -> int:
-    """Apply the repository's workflow definitions to the database."""
-    raise UsageError("apply is not built yet")
+def apply(
+    paths: list[Path] = PATHS,
+    plan_file: Path | None = typer.Option(
+        None, "--plan", help="Apply a plan saved by `plan --out FILE`.", show_default=False
+    ),
+    tenant: str = TENANT,
+    database_url: str | None = DATABASE_URL,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    prune: bool = PRUNE,
+    actor: str | None = typer.Option(
+        None,
+        "--actor",
+        help="Who applies (default: GITHUB_ACTOR, else the OS user).",
+        show_default=False,
+    ),
+) -> int:
+    """Apply the repository's workflow definitions to the database, in one transaction."""
+    import psycopg
+
+    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.deploy import apply as deploy
+    from pypgflow_ops.deploy import identity, saved_plan
+    from pypgflow_ops.report import plan_text
+
+    if plan_file is not None:
+        if paths:
+            raise UsageError("give workflow paths or --plan FILE, not both")
+        saved = saved_plan.read(plan_file)
+        if saved.plan.tenant != tenant:
+            raise UsageError(
+                f"{plan_file} is a plan for tenant {saved.plan.tenant!r}, not {tenant!r}"
+            )
+        decide = deploy.saved(saved)
+    else:
+        decide = deploy.planned(tenant, _linted(paths), prune=prune)
+
+    def show(plan: Plan) -> None:
+        typer.echo(plan_text.render(plan, color=_wants_color()), nl=False)
+
+    def confirm() -> bool:
+        if yes or not sys.stdin.isatty():
+            return True
+        return typer.confirm("Apply these changes?", default=False)
+
+    with connect(resolve_database_url(database_url)) as conn:
+        try:
+            outcome = deploy.apply(
+                conn,
+                tenant,
+                decide,
+                actor=identity.actor(actor),
+                git_commit=identity.git_commit(paths[0] if paths else Path()),
+                on_wait=lambda message: typer.echo(message, err=True),
+                show=show,
+                confirm=confirm,
+            )
+        except psycopg.Error as exc:
+            detail = exc.diag.message_primary or str(exc).splitlines()[0]
+            raise PypgflowError(f"apply failed, nothing was changed: {detail}") from None
+    if outcome.plan.errors:
+        return EXIT_FAILURE
+    if outcome.deployment_id is not None:
+        typer.echo(f"Applied (deployment {outcome.deployment_id}).")
+    elif outcome.plan.has_changes:
+        typer.echo("Cancelled: nothing was changed.")
+        return EXIT_FAILURE
+    return EXIT_OK

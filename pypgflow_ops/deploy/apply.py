@@ -1,0 +1,104 @@
+"""Apply: one transaction under the tenant's deploy lock; either all of a plan lands or none of it.
+
+The plan is decided after the lock is taken, against the state read under it: from the
+repository (`planned`), or a saved plan that is refused if the database moved on (`saved`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from pypgflow_ops.db import runtime
+from pypgflow_ops.deploy import lock
+from pypgflow_ops.deploy.fingerprint import fingerprint
+from pypgflow_ops.deploy.introspect import read_live_state
+from pypgflow_ops.deploy.saved_plan import SavedPlan
+from pypgflow_ops.deploy.write import ensure_tenant, record_deployment, write_changes
+from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.model import Workflow
+from pypgflow_ops.plan import Action, LiveState, Plan, RuntimeAction, make_plan
+
+Decide = Callable[[LiveState], SavedPlan]
+
+
+class StalePlanError(PypgflowError):
+    """The database is no longer in the state a saved plan was computed against."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    plan: Plan
+    deployment_id: uuid.UUID | None  # None: nothing was written
+
+
+def plan_against(
+    tenant: str, desired: Sequence[Workflow], live: LiveState, *, prune: bool
+) -> SavedPlan:
+    plan = make_plan(tenant, desired, live, runtime_target=runtime.RUNTIME_VERSION, prune=prune)
+    written = {(c.workflow, c.version) for c in plan.changes if c.action in _CREATING}
+    return SavedPlan(
+        plan, fingerprint(live), tuple(w for w in desired if (w.name, w.version) in written)
+    )
+
+
+_CREATING = (Action.CREATE, Action.NEW_VERSION)
+
+
+def planned(tenant: str, desired: Sequence[Workflow], *, prune: bool) -> Decide:
+    return lambda live: plan_against(tenant, desired, live, prune=prune)
+
+
+def saved(saved_plan: SavedPlan) -> Decide:
+    def fresh(live: LiveState) -> SavedPlan:
+        if saved_plan.plan.runtime_target != runtime.RUNTIME_VERSION:
+            raise StalePlanError(
+                f"the plan targets runtime version {saved_plan.plan.runtime_target}, this "
+                f"pypgflow-ops installs {runtime.RUNTIME_VERSION}: make the plan again"
+            )
+        if fingerprint(live) != saved_plan.fingerprint:
+            raise StalePlanError(
+                f"the database changed since the plan was made (tenant "
+                f"{saved_plan.plan.tenant!r}); nothing was applied: make the plan again"
+            )
+        return saved_plan
+
+    return fresh
+
+
+def _write(
+    conn: psycopg.Connection[Any], saved_plan: SavedPlan, actor: str, git_commit: str | None
+) -> uuid.UUID:
+    plan = saved_plan.plan
+    if plan.runtime_action is not RuntimeAction.NONE:
+        runtime.upgrade(conn)
+    tenant_id = ensure_tenant(conn, plan.tenant)
+    workflows = {(w.name, w.version): w for w in saved_plan.workflows}
+    write_changes(conn, tenant_id, plan, workflows, actor)
+    return record_deployment(conn, tenant_id, plan, actor, git_commit)
+
+
+def apply(
+    conn: psycopg.Connection[Any],
+    tenant: str,
+    decide: Decide,
+    *,
+    actor: str,
+    git_commit: str | None,
+    on_wait: Callable[[str], None],
+    show: Callable[[Plan], None],
+    confirm: Callable[[], bool],
+) -> Outcome:
+    """Lock, read, decide, show; then, if there is something to do and it is confirmed, write."""
+    with conn.transaction():
+        lock.acquire(conn, tenant, on_wait)
+        saved_plan = decide(read_live_state(conn, tenant))
+        plan = saved_plan.plan
+        show(plan)
+        if plan.errors or not plan.has_changes or not confirm():
+            return Outcome(plan, None)
+        return Outcome(plan, _write(conn, saved_plan, actor, git_commit))

@@ -1,0 +1,2 @@
+copy {{ schema | ident }}.workflow_states (tenant_id, definition_id, name, initial, final, metadata)
+from stdin

@@ -1,0 +1,1 @@
+select id from {{ schema | ident }}.tenants where slug = %(tenant)s
