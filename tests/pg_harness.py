@@ -1,0 +1,195 @@
+"""Find a PostgreSQL server for the tests and make throwaway databases on it.
+
+A server is found in this order: the maintenance-database URL in PYPGFLOW_TEST_DATABASE_URL; else a
+PostgreSQL container (testcontainers) when a Docker engine answers; else a throwaway cluster from
+the local binaries (initdb / pg_ctl), run as an unprivileged user when we are root. When none can
+be had, NoServer says why, in one message; the tests fail with it, never skip.
+"""
+
+from __future__ import annotations
+
+import gc
+import glob
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+import warnings
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+ENV_VAR = "PYPGFLOW_TEST_DATABASE_URL"
+CONTAINER_IMAGE = "postgres:15"
+UNPRIVILEGED_USER = "postgres"
+DOCKER_SOCKET = "/var/run/docker.sock"
+
+
+class NoServer(Exception):
+    """No PostgreSQL server could be found or started."""
+
+
+def find_server(stack: ExitStack) -> str:
+    """A maintenance-database URL; whatever was started is stopped when `stack` closes."""
+    url = os.environ.get(ENV_VAR)
+    if url:
+        _check_reachable(url, f"{ENV_VAR} ({_redacted(url)})")
+        return url
+    reasons = []
+    for start in (_start_container, _start_local_cluster):
+        try:
+            return start(stack)
+        except NoServer as exc:
+            reasons.append(str(exc))
+    raise NoServer(
+        f"no PostgreSQL server for the database tests: set {ENV_VAR} to a maintenance database "
+        f"URL such as postgresql://postgres@127.0.0.1:5432/postgres ({'; '.join(reasons)})"
+    )
+
+
+def create_database(maintenance_url: str, label: str, *, template: str | None = None) -> str:
+    """Create a fresh database (a copy of `template` if given) and return its URL."""
+    name = database_name(label)
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        statement = sql.SQL("{} TEMPLATE {}").format(statement, sql.Identifier(template))
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        conn.execute(statement)
+    return with_database(maintenance_url, name)
+
+
+def drop_database(maintenance_url: str, url: str) -> None:
+    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+    assert isinstance(name, str)
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def database_name(label: str) -> str:
+    """A unique, readable database name: other test runs may share the server."""
+    slug = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[-40:]
+    return f"pypgflow_test_{slug}_{uuid.uuid4().hex[:8]}"
+
+
+def with_database(url: str, dbname: str) -> str:
+    """`url` pointed at another database (a URL stays a URL, a conninfo string stays one)."""
+    if "://" in url:
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(path=f"/{dbname}"))
+    return make_conninfo(url, dbname=dbname)
+
+
+def _check_reachable(url: str, origin: str) -> None:
+    try:
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        raise NoServer(f"PostgreSQL from {origin} is unreachable: {_first_line(exc)}") from None
+
+
+def _start_container(stack: ExitStack) -> str:
+    try:
+        from testcontainers.community.postgres import PostgresContainer
+    except ImportError:
+        raise NoServer("testcontainers is not installed") from None
+    reason = _docker_engine_missing()
+    if reason is None:
+        try:
+            container = stack.enter_context(PostgresContainer(CONTAINER_IMAGE, driver=None))
+        except Exception as exc:  # docker.errors.DockerException and friends
+            reason = _first_line(exc)
+    if reason is not None:
+        with warnings.catch_warnings():  # a failed docker client leaves its socket to the GC
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+        raise NoServer(f"no Docker engine answers ({reason})")
+    url: str = container.get_connection_url()
+    _check_reachable(url, "the testcontainers PostgreSQL")
+    return url
+
+
+def _docker_engine_missing() -> str | None:
+    """Why the default Docker socket does not answer, or None (DOCKER_HOST: let docker decide)."""
+    if os.environ.get("DOCKER_HOST"):
+        return None
+    with socket.socket(socket.AF_UNIX) as probe:
+        try:
+            probe.connect(DOCKER_SOCKET)
+        except OSError as exc:
+            return f"{DOCKER_SOCKET}: {exc.strerror}"
+    return None
+
+
+def _start_local_cluster(stack: ExitStack) -> str:
+    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        raise NoServer("no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin")
+    home = Path(tempfile.mkdtemp(prefix="pypgflow-test-pg-"))
+    stack.callback(shutil.rmtree, home, ignore_errors=True)
+    run_as = _unprivileged(home)
+    data, port = home / "data", _free_port()
+    _run([*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+          "--locale=C", "--no-sync"], "initdb")
+    server_options = (
+        f"-p {port} -k {home} -c listen_addresses=127.0.0.1 "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
+    _run([*run_as, pg_ctl, "-D", str(data), "-l", str(home / "log"), "-w", "-o", server_options,
+          "start"], "pg_ctl start")
+    stack.callback(_run, [*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
+                   "pg_ctl stop")
+    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    _check_reachable(url, "the local throwaway cluster")
+    return url
+
+
+def _pg_binary(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _unprivileged(home: Path) -> list[str]:
+    """The command prefix that runs the server as a non-root user (PostgreSQL refuses root)."""
+    if os.geteuid() != 0:
+        return []
+    try:
+        user = pwd.getpwnam(UNPRIVILEGED_USER)
+    except KeyError:
+        raise NoServer(f"running as root and there is no {UNPRIVILEGED_USER!r} user") from None
+    os.chown(home, user.pw_uid, user.pw_gid)
+    return ["runuser", "-u", UNPRIVILEGED_USER, "--"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _run(command: list[str], what: str) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise NoServer(f"{what} failed: {detail[-1] if detail else result.returncode}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _redacted(url: str) -> str:
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
