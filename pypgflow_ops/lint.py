@@ -19,7 +19,7 @@ from pypgflow_ops.errors import UsageError
 from pypgflow_ops.loading import load
 from pypgflow_ops.model import Position, Workflow
 from pypgflow_ops.problems import LintResult, Problem, Severity
-from pypgflow_ops.schema import schema_problems
+from pypgflow_ops.schema import is_valid, schema_problems
 
 WORKFLOW_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more to start than it saves.
@@ -84,7 +84,11 @@ def _lint_file(data: bytes, file: str, config: Config) -> FileResult:
     if loaded.document is None:
         return list(loaded.problems), None
     document = loaded.document
-    problems = list(_tuned(schema_problems(document, file), config))
+    valid = is_valid(document.data)
+    if not valid:  # rare: load again, placing every node, to say exactly where it is wrong
+        reloaded = load(data, file, max_size=config.max_file_size, every_position=True)
+        document = reloaded.document or document
+    problems = list(_tuned(schema_problems(document, file, valid=valid), config))
     if any(
         p.severity is Severity.ERROR and p.rule in ("schema", "implicit-type") for p in problems
     ):

@@ -109,6 +109,10 @@ class Loaded:
     problems: tuple[Problem, ...] = field(default=())
 
 
+class _NeedsPositions(Exception):
+    """A problem was found where positions were not kept: load again, keeping them all."""
+
+
 class _Refused(Exception):
     """Loading stops at the first problem that makes the rest of the file meaningless."""
 
@@ -169,7 +173,10 @@ def _mark(mark: Any) -> Position:
 class _Builder:
     """Builds plain data from YAML events, refusing what workflow files may not contain."""
 
-    def __init__(self) -> None:
+    def __init__(self, every_position: bool) -> None:
+        # The top two levels (`workflow`, `states`, each state and transition entry) are always
+        # placed; deeper nodes only on request, since most files need no more than that.
+        self.placed_depth = MAX_DEPTH + 1 if every_position else 2
         self.values: dict[Path_, Any] = {}
         self.keys: dict[Path_, Any] = {}
         self.implicit: list[ImplicitScalar] = []
@@ -201,7 +208,9 @@ class _Builder:
     def _node(
         self, event: yaml.Event, events: Iterator[yaml.Event], path: Path_, depth: int
     ) -> Any:
-        mark = self.values[path] = event.start_mark
+        mark = event.start_mark
+        if depth <= self.placed_depth:
+            self.values[path] = mark
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(
                 "yaml-anchor", _mark(mark), "aliases (*name) are not allowed; write the value out"
@@ -242,7 +251,8 @@ class _Builder:
             if text is None:
                 items.append(self._node(event, events, (*path, len(items)), depth + 1))
             else:
-                self.values[(*path, len(items))] = event.start_mark
+                if depth < self.placed_depth:
+                    self.values[(*path, len(items))] = event.start_mark
                 items.append(text)
         raise AssertionError("the parser ends every sequence")
 
@@ -254,6 +264,8 @@ class _Builder:
             key = self._key(event, path)
             key_path = (*path, key)
             if key in mapping:
+                if key_path not in self.keys:
+                    raise _NeedsPositions
                 first_line = self.keys[key_path].line + 1
                 raise _Refused(
                     "duplicate-key",
@@ -261,13 +273,15 @@ class _Builder:
                     f"duplicate key {key!r} (first at line {first_line}); YAML would silently "
                     "keep the last: remove one",
                 )
-            self.keys[key_path] = event.start_mark
             value_event = next(events)
             text = _plain_text(value_event)
+            if depth < self.placed_depth:
+                self.keys[key_path] = event.start_mark
+                if text is not None:
+                    self.values[key_path] = value_event.start_mark
             if text is None:
                 mapping[key] = self._node(value_event, events, key_path, depth + 1)
             else:
-                self.values[key_path] = value_event.start_mark
                 mapping[key] = text
         raise AssertionError("the parser ends every mapping")
 
@@ -366,8 +380,13 @@ def load(
     *,
     max_size: int = DEFAULT_MAX_FILE_SIZE,
     loader: type[yaml.SafeLoader] = FAST_LOADER,
+    every_position: bool = False,
 ) -> Loaded:
-    """Load one workflow file's bytes; problems carry `file` and 1-based positions."""
+    """Load one workflow file's bytes; problems carry `file` and 1-based positions.
+
+    Without `every_position` the document places only its top two levels (every state and
+    transition entry); load again with it to explain a problem deeper down.
+    """
     try:
         if len(data) > max_size:
             raise _Refused(
@@ -380,8 +399,10 @@ def load(
         problems = _check_characters(text, file)
         if problems:
             return Loaded(None, tuple(problems))
-        builder = _Builder()
+        builder = _Builder(every_position)
         root = _parse(builder, text, loader)
+    except _NeedsPositions:
+        return load(data, file, max_size=max_size, loader=loader, every_position=True)
     except _Refused as refused:
         return Loaded(
             None,

@@ -195,11 +195,16 @@ def _error_problem(error: ValidationError, document: Document, file: str) -> Pro
     return Problem(file, position.line, position.column, "schema", Severity.ERROR, message)
 
 
-def schema_problems(document: Document, file: str) -> list[Problem]:
-    """Schema violations and YAML implicit-type mistakes, each at the node at fault."""
-    problems, text_paths = _implicit_problems(document, file)
+def is_valid(data: dict[str, Any]) -> bool:
     fast = _fast_verdict()
-    if fast is not None and fast.is_valid(document.data):
+    return bool(fast.is_valid(data)) if fast is not None else bool(_validator().is_valid(data))
+
+
+def schema_problems(document: Document, file: str, *, valid: bool) -> list[Problem]:
+    """YAML implicit-type mistakes and, for an invalid document, its schema violations, each at
+    the node at fault (so an invalid document should be loaded with every position)."""
+    problems, text_paths = _implicit_problems(document, file)
+    if valid:
         return problems
     for error in _validator().iter_errors(document.data):
         if tuple(error.absolute_path) in text_paths:

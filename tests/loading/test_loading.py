@@ -106,10 +106,9 @@ def test_alias_bomb_is_refused_at_once(loader: type[yaml.SafeLoader]) -> None:
     assert time.perf_counter() - started < 1  # a bound for a hang, not a speed target
 
 
-def test_values_and_keys_keep_their_positions(loader: type[yaml.SafeLoader]) -> None:
-    loaded = load(
-        b"workflow:\n  name: x\nstates:\n  - name: a\n    initial: true\n", "f", loader=loader
-    )
+def test_every_value_and_key_keeps_its_position_on_request(loader: type[yaml.SafeLoader]) -> None:
+    text = b"workflow:\n  name: x\nstates:\n  - name: a\n    initial: true\n"
+    loaded = load(text, "f", loader=loader, every_position=True)
     assert loaded.document is not None
     assert loaded.document.data == {
         "workflow": {"name": "x"},
@@ -119,6 +118,22 @@ def test_values_and_keys_keep_their_positions(loader: type[yaml.SafeLoader]) -> 
     assert loaded.document.position(("states", 0, "initial")) == Position(5, 14)
     assert loaded.document.key_position(("states",)) == Position(3, 1)
     assert loaded.document.position(("states", 0, "missing")) == Position(4, 5)
+
+
+def test_by_default_only_the_top_two_levels_are_placed(loader: type[yaml.SafeLoader]) -> None:
+    text = b"workflow:\n  name: x\nstates:\n  - name: a\n    initial: true\n"
+    loaded = load(text, "f", loader=loader)
+    assert loaded.document is not None
+    assert loaded.document.key_position(("states",)) == Position(3, 1)
+    assert loaded.document.position(("states", 0)) == Position(4, 5)
+    # deeper nodes fall back to the entry that holds them
+    assert loaded.document.position(("states", 0, "name")) == Position(4, 5)
+
+
+def test_a_deep_duplicate_key_still_names_the_first_line(loader: type[yaml.SafeLoader]) -> None:
+    text = b"states:\n  - name: a\n    metadata:\n      x: 1\n      y: 2\n      x: 3\n"
+    assert only_problem(text, loader)[:3] == (6, 7, "duplicate-key")
+    assert "first at line 4" in only_problem(text, loader)[3]
 
 
 def test_yaml_11_conversions_are_recorded_with_the_text_written(
