@@ -1,0 +1,139 @@
+"""Applies that race, wait for each other, or die: the database holds the old state or the new
+one, never a mix, and the next apply converges."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+from pypgflow_ops.deploy.lock import CLASS_KEY, object_key
+
+from .cli import heads, plan, rows, versions
+from .workflow_files import chain, write
+
+
+def _apply_process(folder: Path, tenant: str, url: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pypgflow_ops",
+            "apply",
+            str(folder),
+            "--tenant",
+            tenant,
+            "--database-url",
+            url,
+            "--yes",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_until_waiting_for_lock(url: str, tenant: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        waiting = rows(
+            url,
+            "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+            " and classid = %s::oid and objid = %s::oid",
+            CLASS_KEY,
+            object_key(tenant),
+        )
+        if waiting == [(1,)]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the apply never queued for the lock")
+
+
+def test_an_apply_queues_behind_the_lock_holder_and_names_it(
+    runtime_database_url: str, tmp_path: Path
+) -> None:
+    url, folder = runtime_database_url, write(tmp_path / "wf", chain("orders"))
+    with psycopg.connect(url, application_name="deploy by alice") as holder:
+        holder.execute("select pg_advisory_xact_lock(%s, %s)", [CLASS_KEY, object_key("queue")])
+        process = _apply_process(folder, "queue", url)
+        _wait_until_waiting_for_lock(url, "queue")
+        assert versions(url, "queue") == []
+        holder.commit()
+    out, err = process.communicate(timeout=60)
+
+    assert process.returncode == 0, err
+    assert out.splitlines()[-1].startswith("Applied (deployment ")
+    assert err.startswith(
+        "waiting for the deploy lock of tenant 'queue', held by deploy by alice (pid "
+    )
+    assert versions(url, "queue") == [("orders", "1", 1, False)]
+
+
+def test_two_applies_racing_apply_once(runtime_database_url: str, tmp_path: Path) -> None:
+    url = runtime_database_url
+    folder = write(tmp_path / "wf", *(chain(f"w{i}", states=10) for i in range(20)))
+
+    processes = [_apply_process(folder, "race", url) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in processes]
+
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert sorted(out.splitlines()[-1].split(" (")[0] for out, _ in outputs) == [
+        "Applied",
+        "No changes. The database matches the repository.",
+    ]
+    assert len(versions(url, "race")) == 20
+    assert rows(
+        url,
+        "select count(*) from pypgflow.deployments d join pypgflow.tenants t"
+        " on t.id = d.tenant_id where t.slug = 'race'",
+    ) == [(1,)]
+
+
+def _snapshot(
+    url: str, tenant: str
+) -> tuple[list[tuple[str, str, int, bool]], dict[str, str], int]:
+    states = rows(
+        url,
+        "select count(*) from pypgflow.workflow_states s join pypgflow.tenants t"
+        " on t.id = s.tenant_id where t.slug = %s",
+        tenant,
+    )[0][0]
+    return versions(url, tenant), heads(url, tenant), states
+
+
+def test_an_apply_killed_at_any_moment_leaves_old_or_new_state_and_the_next_converges(
+    runtime_database_url: str, tmp_path: Path
+) -> None:
+    url, tenant, count = runtime_database_url, "killed", 30
+    seed = int(os.environ.get("PYPGFLOW_KILL_SEED", time.time_ns() % 10_000))
+    chance = random.Random(seed)
+
+    def repository(version: int) -> Path:
+        return write(
+            tmp_path / "wf",
+            *(chain(f"w{i}", str(version), states=20, extra=f"v{version}") for i in range(count)),
+        )
+
+    old = _snapshot(url, tenant)
+    for version in range(1, 11):
+        process = _apply_process(repository(version), tenant, url)
+        time.sleep(chance.uniform(0.0, 1.5))
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        after = _snapshot(url, tenant)
+        assert after == old or all(v == str(version) for v in after[1].values()), (seed, version)
+        assert after == old or (
+            len(after[0]) == len(old[0]) + count and after[2] == old[2] + count * 21
+        ), (seed, version)
+
+        converge = _apply_process(repository(version), tenant, url)
+        assert converge.wait(timeout=120) == 0, (seed, converge.communicate())
+        assert plan(repository(version), tenant, url, "--detailed-exitcode")[0] == 0
+        old = _snapshot(url, tenant)
+        assert len(old[0]) == version * count and len(old[1]) == count
