@@ -60,7 +60,8 @@ def _linted(paths: list[Path] | None) -> tuple[Workflow, ...]:
     result = lint_paths(paths, config)
     if result.errors:
         typer.echo(LINT_FORMATS["text"](result, color=False), err=True, nl=False)
-        raise PypgflowError(f"lint found {result.errors} errors: fix them, then plan again")
+        errors = f"{result.errors} error{'' if result.errors == 1 else 's'}"
+        raise PypgflowError(f"lint found {errors}: fix them, then plan again")
     return result.workflows
 
 

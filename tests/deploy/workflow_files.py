@@ -35,7 +35,7 @@ def chain(
                 "from": a,
                 "to": b,
                 "name": f"to_{b}",
-                "conditions": {"field_required": [f"key {note}"]},
+                "conditions": {"field_required": ["approved_by"]},
                 "context": {"note": note},
                 "metadata": {"display_name": f"{a} to {b} {note}"},
             }
