@@ -26,7 +26,15 @@ def quote_ident(name: object) -> QuotedIdentifier:
         raise TypeError(f"an SQL identifier must be a str, not {type(name).__name__}")
     if not name or "\x00" in name:
         raise ValueError(f"not a valid SQL identifier: {name!r}")
+    if "%" in name:  # psycopg would read it as a placeholder in any statement with parameters
+        raise ValueError(f"an SQL identifier may not contain '%': {name!r}")
     return QuotedIdentifier(sql.Identifier(name).as_string(None))
+
+
+def _ident_filter(name: object) -> QuotedIdentifier:
+    if isinstance(name, jinja2.Undefined):
+        str(name)  # StrictUndefined raises UndefinedError, naming the missing identifier
+    return quote_ident(name)
 
 
 def _only_quoted(value: object) -> QuotedIdentifier:
@@ -44,7 +52,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_only_quoted,
     )
-    env.filters["ident"] = quote_ident
+    env.filters["ident"] = _ident_filter
     return env
 
 
