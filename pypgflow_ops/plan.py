@@ -47,11 +47,12 @@ class LiveDefinition:
     workflow: Workflow
     revision: int
     recorded_hash: str
+    actual_hash: str  # of the rows as they stand now
     retired: bool = False
 
     @property
     def drifted(self) -> bool:
-        return self.workflow.content_hash() != self.recorded_hash
+        return self.actual_hash != self.recorded_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,12 +304,14 @@ def _new_version(live: LiveState, workflow: Workflow, active: str | None) -> Cha
 def _existing_version(workflow: Workflow, applied: LiveDefinition, active: str | None) -> Change:
     if applied.drifted:
         return _drift(applied, workflow.source)
+    # Introspection hands back the desired workflow itself when it proved the rows hold it.
+    same = applied.workflow is workflow
     change = Change(
         workflow=workflow.name,
         version=workflow.version,
         action=Action.UNCHANGED,
         active_version=active,
-        content_hash=workflow.content_hash(),
+        content_hash=applied.recorded_hash if same else workflow.content_hash(),
         source=workflow.source,
     )
     if applied.recorded_hash != change.content_hash:

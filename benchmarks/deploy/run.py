@@ -61,7 +61,7 @@ def _measured(url: str, step: Callable[[psycopg.Connection[Any]], T]) -> tuple[T
 
 def _plan(desired: tuple[Workflow, ...]) -> Callable[[psycopg.Connection[Any]], SavedPlan]:
     return lambda conn: apply.plan_against(
-        TENANT, desired, read_live_state(conn, TENANT), prune=False
+        TENANT, desired, read_live_state(conn, TENANT, desired), prune=False
     )
 
 
@@ -69,7 +69,7 @@ def _apply(desired: tuple[Workflow, ...]) -> Callable[[psycopg.Connection[Any]],
     return lambda conn: apply.apply(
         conn,
         TENANT,
-        apply.planned(TENANT, desired, prune=False),
+        apply.FromRepository(TENANT, desired),
         actor="benchmark",
         git_commit=None,
         on_wait=print,

@@ -93,7 +93,7 @@ def plan(
     with connect(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
         conn.read_only = True
-        live = read_live_state(conn, tenant)
+        live = read_live_state(conn, tenant, desired)
     saved = plan_against(tenant, desired, live, prune=prune)
     if out is not None:
         saved_plan.write(out, saved)
@@ -140,9 +140,9 @@ def apply(
             raise UsageError(
                 f"{plan_file} is a plan for tenant {saved.plan.tenant!r}, not {tenant!r}"
             )
-        decide = deploy.saved(saved)
+        source: deploy.FromRepository | deploy.FromSavedPlan = deploy.FromSavedPlan(saved)
     else:
-        decide = deploy.planned(tenant, _linted(paths), prune=prune)
+        source = deploy.FromRepository(tenant, _linted(paths), prune)
 
     def show(plan: Plan) -> None:
         typer.echo(plan_text.render(plan, color=_wants_color()), nl=False)
@@ -157,7 +157,7 @@ def apply(
             outcome = deploy.apply(
                 conn,
                 tenant,
-                decide,
+                source,
                 actor=identity.actor(actor),
                 git_commit=identity.git_commit(paths[0] if paths else Path()),
                 on_wait=lambda message: typer.echo(message, err=True),

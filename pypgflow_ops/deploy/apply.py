@@ -1,7 +1,8 @@
 """Apply: one transaction under the tenant's deploy lock; either all of a plan lands or none of it.
 
 The plan is decided after the lock is taken, against the state read under it: from the
-repository (`planned`), or a saved plan that is refused if the database moved on (`saved`).
+repository (`FromRepository`), or a saved plan, refused if the database moved on since
+(`FromSavedPlan`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import Action, LiveState, Plan, RuntimeAction, make_plan
 
-Decide = Callable[[LiveState], SavedPlan]
-
 
 class StalePlanError(PypgflowError):
     """The database is no longer in the state a saved plan was computed against."""
@@ -34,6 +33,9 @@ class StalePlanError(PypgflowError):
 class Outcome:
     plan: Plan
     deployment_id: uuid.UUID | None  # None: nothing was written
+
+
+_CREATING = (Action.CREATE, Action.NEW_VERSION)
 
 
 def plan_against(
@@ -46,28 +48,40 @@ def plan_against(
     )
 
 
-_CREATING = (Action.CREATE, Action.NEW_VERSION)
+@dataclass(frozen=True, slots=True)
+class FromRepository:
+    """Plan the repository's workflows against the state read under the lock."""
+
+    tenant: str
+    desired: tuple[Workflow, ...]
+    prune: bool = False
+
+    def decide(self, live: LiveState) -> SavedPlan:
+        return plan_against(self.tenant, self.desired, live, prune=self.prune)
 
 
-def planned(tenant: str, desired: Sequence[Workflow], *, prune: bool) -> Decide:
-    return lambda live: plan_against(tenant, desired, live, prune=prune)
+@dataclass(frozen=True, slots=True)
+class FromSavedPlan:
+    """Apply a saved plan exactly, or refuse it if the database moved on since."""
 
+    saved: SavedPlan
 
-def saved(saved_plan: SavedPlan) -> Decide:
-    def fresh(live: LiveState) -> SavedPlan:
-        if saved_plan.plan.runtime_target != runtime.RUNTIME_VERSION:
+    @property
+    def desired(self) -> tuple[Workflow, ...]:
+        return self.saved.workflows
+
+    def decide(self, live: LiveState) -> SavedPlan:
+        if self.saved.plan.runtime_target != runtime.RUNTIME_VERSION:
             raise StalePlanError(
-                f"the plan targets runtime version {saved_plan.plan.runtime_target}, this "
+                f"the plan targets runtime version {self.saved.plan.runtime_target}, this "
                 f"pypgflow-ops installs {runtime.RUNTIME_VERSION}: make the plan again"
             )
-        if fingerprint(live) != saved_plan.fingerprint:
+        if fingerprint(live) != self.saved.fingerprint:
             raise StalePlanError(
                 f"the database changed since the plan was made (tenant "
-                f"{saved_plan.plan.tenant!r}); nothing was applied: make the plan again"
+                f"{self.saved.plan.tenant!r}); nothing was applied: make the plan again"
             )
-        return saved_plan
-
-    return fresh
+        return self.saved
 
 
 def _write(
@@ -85,7 +99,7 @@ def _write(
 def apply(
     conn: psycopg.Connection[Any],
     tenant: str,
-    decide: Decide,
+    source: FromRepository | FromSavedPlan,
     *,
     actor: str,
     git_commit: str | None,
@@ -96,7 +110,7 @@ def apply(
     """Lock, read, decide, show; then, if there is something to do and it is confirmed, write."""
     with conn.transaction():
         lock.acquire(conn, tenant, on_wait)
-        saved_plan = decide(read_live_state(conn, tenant))
+        saved_plan = source.decide(read_live_state(conn, tenant, source.desired))
         plan = saved_plan.plan
         show(plan)
         if plan.errors or not plan.has_changes or not confirm():

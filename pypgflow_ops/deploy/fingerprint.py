@@ -20,7 +20,7 @@ def fingerprint(live: LiveState) -> str:
             d.workflow.version,
             d.revision,
             d.recorded_hash,
-            d.workflow.content_hash(),
+            d.actual_hash,
             d.retired,
         )
         for d in live.definitions

@@ -1,4 +1,10 @@
-"""Read the live state of one tenant in a constant number of queries, sent in one pipeline.
+"""Read the live state of one tenant in two round trips, whatever the number of workflows.
+
+First, in one pipeline: the tenant, a summary of every applied version, the active versions and
+the running instances. A version whose rows are all still the ones its apply wrote, and whose
+recorded hash and counts match the repository's workflow of that name and version, has that
+workflow's content: it is not fetched again. Second, the full content of every other version, so
+that its hash can be taken of its rows (drift) and a new version can be compared with it.
 
 The apply tool connects as an owner, which bypasses row-level security: every query filters by
 the tenant explicitly.
@@ -6,7 +12,9 @@ the tenant explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -17,31 +25,86 @@ from pypgflow_ops.model import State, Transition, Workflow
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
 
 
-def _workflow(row: Sequence[Any]) -> LiveDefinition:
-    name, version, revision, content_hash, retired, metadata, states, transitions = row
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    id: uuid.UUID
+    name: str
+    version: str
+    revision: int
+    recorded_hash: str
+    retired: bool
+    states: int
+    transitions: int
+    intact: bool  # every state and transition row is the one its apply wrote
+
+    def holds(self, workflow: Workflow | None) -> bool:
+        """Whether the rows are known to hold `workflow`, without reading them."""
+        return (
+            workflow is not None
+            and self.intact
+            and (self.states, self.transitions) == (len(workflow.states), len(workflow.transitions))
+            and workflow.content_hash() == self.recorded_hash
+        )
+
+
+def _from_rows(summary: _Summary, row: Sequence[Any]) -> LiveDefinition:
+    _, metadata, states, transitions = row
     workflow = Workflow(
-        name=name,
-        version=version,
+        name=summary.name,
+        version=summary.version,
         states=tuple(State(n, i, f, m) for n, i, f, m in states),
         transitions=tuple(Transition(*t) for t in transitions),
         metadata=metadata,
     )
-    return LiveDefinition(workflow, revision, content_hash, retired)
+    return LiveDefinition(
+        workflow, summary.revision, summary.recorded_hash, workflow.content_hash(), summary.retired
+    )
 
 
-def read_live_state(conn: psycopg.Connection[Any], tenant: str) -> LiveState:
+def _contents(
+    conn: psycopg.Connection[Any], tenant: str, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Sequence[Any]]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = conn.execute(statement("live_contents"), {"tenant": tenant, "ids": ids})
+    return {row[0]: row for row in rows}
+
+
+def read_live_state(
+    conn: psycopg.Connection[Any], tenant: str, desired: Iterable[Workflow] = ()
+) -> LiveState:
+    """The tenant's live state; `desired` (the repository's workflows) spares reading rows."""
     runtime_version = installed_version(conn)
     if runtime_version is None:
         return LiveState(runtime_version=None, tenant_exists=False)
     with conn.pipeline():  # one round trip for all four queries
-        tenant_row, definitions, heads, running = (
+        tenant_row, summaries, heads, running = (
             conn.execute(statement(name), {"tenant": tenant})
             for name in ("live_tenant", "live_definitions", "live_heads", "live_running")
         )
+    wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired}
+    known: dict[uuid.UUID, LiveDefinition] = {}
+    unknown: list[_Summary] = []
+    for summary in (_Summary(*row) for row in summaries):
+        workflow = wanted.get((summary.name, summary.version))
+        if summary.holds(workflow):
+            assert workflow is not None
+            known[summary.id] = LiveDefinition(
+                workflow,
+                summary.revision,
+                summary.recorded_hash,
+                summary.recorded_hash,
+                summary.retired,
+            )
+        else:
+            unknown.append(summary)
+    contents = _contents(conn, tenant, (s.id for s in unknown))
+    known.update((s.id, _from_rows(s, contents[s.id])) for s in unknown)
     return LiveState(
         runtime_version,
         tenant_exists=tenant_row.fetchone() is not None,
-        definitions=tuple(_workflow(row) for row in definitions),
+        definitions=tuple(known.values()),
         heads=dict(heads.fetchall()),
         running=tuple(RunningInstances(*row) for row in running),
     )

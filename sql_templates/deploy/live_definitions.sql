@@ -1,28 +1,25 @@
--- One row per applied version, its states and transitions aggregated into json so that Python
--- parses one document per version instead of one value per row.
+-- One row per applied version, without its states and transitions: their counts, and whether
+-- every one of them is still the row version that the apply wrote (same transaction id as the
+-- definition row). A row changed, added or re-added by hand since carries another xmin.
 select
+    d.id,
     d.name,
     d.version,
     d.revision,
     d.content_hash,
     d.retired_at is not null as retired,
-    d.metadata,
-    (
-        select coalesce(json_agg(json_build_array(s.name, s.initial, s.final, s.metadata)), '[]')
-        from {{ schema | ident }}.workflow_states s
-        where s.tenant_id = d.tenant_id and s.definition_id = d.id
-    ) as states,
-    (
-        select coalesce(
-            json_agg(
-                json_build_array(
-                    t.from_state, t.to_state, t.name, t.conditions, t.context, t.metadata
-                )
-            ),
-            '[]'
-        )
-        from {{ schema | ident }}.workflow_transitions t
-        where t.tenant_id = d.tenant_id and t.definition_id = d.id
-    ) as transitions
+    s.total as states,
+    t.total as transitions,
+    s.intact and t.intact as intact
 from {{ schema | ident }}.workflow_definitions d
+cross join lateral (
+    select count(*) as total, coalesce(bool_and(s.xmin = d.xmin), true) as intact
+    from {{ schema | ident }}.workflow_states s
+    where s.tenant_id = d.tenant_id and s.definition_id = d.id
+) s
+cross join lateral (
+    select count(*) as total, coalesce(bool_and(t.xmin = d.xmin), true) as intact
+    from {{ schema | ident }}.workflow_transitions t
+    where t.tenant_id = d.tenant_id and t.definition_id = d.id
+) t
 where d.tenant_id = (select id from {{ schema | ident }}.tenants where slug = %(tenant)s)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from .cli import apply, apply_plan, heads, plan, rows, versions
 from .workflow_files import chain, write
@@ -91,23 +92,36 @@ def test_changed_content_under_an_applied_version_is_a_conflict_and_nothing_is_w
     assert versions(url, "clash") == [("orders", "1", 1, False)]
 
 
+HAND_EDITS = {
+    "update": "update pypgflow.workflow_states s set metadata = '{}' from pypgflow.tenants t"
+    " where t.id = s.tenant_id and t.slug = %s and s.name = 'done'",
+    "delete": "delete from pypgflow.workflow_transitions x using pypgflow.tenants t"
+    " where t.id = x.tenant_id and t.slug = %s and x.name = 'to_done'",
+    "insert": "insert into pypgflow.workflow_transitions"
+    " (tenant_id, definition_id, from_state, name, to_state)"
+    " select tenant_id, definition_id, 'done', 'again', 'start' from pypgflow.workflow_states s"
+    " join pypgflow.tenants t on t.id = s.tenant_id where t.slug = %s and s.name = 'done'",
+    "definition": "update pypgflow.workflow_definitions d set metadata = '{}'"
+    " from pypgflow.tenants t where t.id = d.tenant_id and t.slug = %s",
+}
+
+
+@pytest.mark.parametrize("edit", HAND_EDITS)
 def test_rows_edited_by_hand_are_reported_as_drift(
-    runtime_database_url: str, tmp_path: Path
+    runtime_database_url: str, tmp_path: Path, edit: str
 ) -> None:
-    url = runtime_database_url
+    url, tenant = runtime_database_url, f"drift-{edit}"
     folder = write(tmp_path / "wf", chain("orders"))
-    apply(folder, "drifty", url)
+    apply(folder, tenant, url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("set session_replication_role = replica")  # past the immutability triggers
-        conn.execute(
-            "update pypgflow.workflow_states s set metadata = '{}' from pypgflow.tenants t"
-            " where t.id = s.tenant_id and t.slug = 'drifty' and s.name = 'done'"
-        )
+        assert conn.execute(HAND_EDITS[edit], [tenant]).rowcount == 1
 
-    code, out, _ = plan(folder, "drifty", url, "--detailed-exitcode")
+    code, out, _ = plan(folder, tenant, url, "--detailed-exitcode")
 
     assert code == 1
     assert "  ! orders 1 (drift: its rows in the database no longer match" in out
+    assert apply(folder, tenant, url)[0] == 1
 
 
 def test_reverting_to_an_applied_version_rolls_back_to_it(

@@ -1,6 +1,6 @@
 from dataclasses import replace
 
-from plan.factories import applied, live, workflow
+from plan.factories import applied, edited_by_hand, live, workflow
 
 from pypgflow_ops.deploy.fingerprint import fingerprint
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
@@ -17,8 +17,8 @@ def test_every_kind_of_database_state_has_its_own_fingerprint() -> None:
         live(applied(wf, retired=True)),
         live(applied(wf, revision=2)),
         live(applied(wf), heads={"orders": "1.0.0"}),
-        live(LiveDefinition(workflow(extra_state="by_hand"), 1, wf.content_hash())),
-        live(LiveDefinition(wf, 1, "0" * 64)),
+        live(edited_by_hand(wf, workflow(extra_state="by_hand"))),
+        live(LiveDefinition(wf, 1, "0" * 64, wf.content_hash())),
     ]
 
     assert len({fingerprint(state) for state in states}) == len(states)

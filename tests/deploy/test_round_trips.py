@@ -23,7 +23,7 @@ def _apply_counted(url: str, tenant: str, folder: Path) -> tuple[int, int]:
             outcome = apply.apply(
                 conn,
                 tenant,
-                apply.planned(tenant, desired, prune=False),
+                apply.FromRepository(tenant, desired),
                 actor="test",
                 git_commit=None,
                 on_wait=print,
@@ -32,7 +32,7 @@ def _apply_counted(url: str, tenant: str, folder: Path) -> tuple[int, int]:
             )
         assert outcome.deployment_id is not None
         with counted(conn) as reading:
-            live = read_live_state(conn, tenant)
+            live = read_live_state(conn, tenant)  # everything read: nothing known
         assert len(live.definitions) == len(desired)
     return writing.count, reading.count
 

@@ -20,7 +20,12 @@ def workflow(
 
 
 def applied(wf: Workflow, revision: int = 1, *, retired: bool = False) -> LiveDefinition:
-    return LiveDefinition(wf, revision, wf.content_hash(), retired)
+    return LiveDefinition(wf, revision, wf.content_hash(), wf.content_hash(), retired)
+
+
+def edited_by_hand(applied_as: Workflow, now: Workflow) -> LiveDefinition:
+    """A version applied as `applied_as` whose rows someone has since changed into `now`."""
+    return LiveDefinition(now, 1, applied_as.content_hash(), now.content_hash())
 
 
 def live(

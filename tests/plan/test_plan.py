@@ -15,7 +15,7 @@ from pypgflow_ops.plan import (
     make_plan,
 )
 
-from .factories import applied, live, workflow
+from .factories import applied, edited_by_hand, live, workflow
 
 
 def _actions(plan: Plan) -> list[tuple[str, str, Action]]:
@@ -96,7 +96,7 @@ def test_same_version_with_other_content_is_a_conflict() -> None:
 
 def test_hand_edited_rows_are_drift_even_when_not_in_the_repository() -> None:
     kept, edited = workflow("kept"), workflow("edited")
-    by_hand = replace(applied(edited), workflow=workflow("edited", extra_state="hacked"))
+    by_hand = edited_by_hand(edited, workflow("edited", extra_state="hacked"))
 
     plan = make_plan("acme", [kept], live(applied(kept), by_hand), runtime_target=1)
 

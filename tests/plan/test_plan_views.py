@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pypgflow_ops.plan import LiveDefinition, LiveState, Plan, RunningInstances, make_plan
+from pypgflow_ops.plan import LiveState, Plan, RunningInstances, make_plan
 from pypgflow_ops.report import plan_json, plan_markdown, plan_text
 
-from .factories import applied, live, workflow
+from .factories import applied, edited_by_hand, live, workflow
 
 GOLDEN = Path(__file__).parent / "golden"
 HOSTILE = 'a|b `c` **d** <e>\n\x1b[31m"ü"'
@@ -22,9 +22,7 @@ HOSTILE = 'a|b `c` **d** <e>\n\x1b[31m"ü"'
 
 def _every_action() -> Plan:
     rolled_back, rolled_forward = workflow("rolled"), workflow("rolled", "2.0.0", extra_state="x")
-    hand_edited = LiveDefinition(
-        workflow("edited", extra_state="hacked"), 1, workflow("edited").content_hash()
-    )
+    hand_edited = edited_by_hand(workflow("edited"), workflow("edited", extra_state="hacked"))
     state = LiveState(
         runtime_version=1,
         tenant_exists=False,
