@@ -95,12 +95,15 @@ def plan(
         conn.read_only = True
         live = read_live_state(conn, tenant, desired)
     saved = plan_against(tenant, desired, live, prune=prune)
-    if out is not None:
+    if out is not None and saved.plan.errors:
+        typer.echo(f"The plan was not saved to {out}: it has errors.", err=True)
+    elif out is not None:
         saved_plan.write(out, saved)
     if output_format is PlanFormat.JSON:
         typer.echo(plan_json.render(saved.plan), nl=False)
     elif output_format is PlanFormat.MARKDOWN:
-        typer.echo(plan_markdown.render(saved.plan), nl=False)
+        diagrams = plan_markdown.change_diagrams(saved.plan, desired, live)
+        typer.echo(plan_markdown.render(saved.plan, diagrams=diagrams), nl=False)
     else:
         typer.echo(plan_text.render(saved.plan, color=_wants_color()), nl=False)
     if saved.plan.errors:

@@ -1,18 +1,18 @@
-"""A plan as Markdown, ready to post as a pull-request comment.
-
-Diagrams (workflow name -> Mermaid text) are drawn by the caller, so this stays a pure function of
-its arguments.
+"""A plan as Markdown, ready to post as a pull-request comment, with a Mermaid diagram of what
+changed in each new workflow or version (the first few: a comment has a size limit).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from pypgflow_ops.plan import Action, Change, ElementChanges, Plan, RuntimeAction
+from pypgflow_ops.model import Workflow
+from pypgflow_ops.plan import Action, Change, ElementChanges, LiveState, Plan, RuntimeAction
 from pypgflow_ops.report.plan_text import SYMBOL, summary
 from pypgflow_ops.report.text import printable
 
+MAX_DIAGRAMS = 10
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~"})
 
 
@@ -102,3 +102,20 @@ def render(plan: Plan, *, diagrams: Mapping[str, str] | None = None) -> str:
     for change in shown:
         lines += _details(change, diagrams.get(change.workflow))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def change_diagrams(plan: Plan, desired: Iterable[Workflow], live: LiveState) -> dict[str, str]:
+    """Workflow name -> Mermaid text of its new version against the active one."""
+    from pypgflow_ops.diagram import mermaid_change
+
+    new = {
+        (c.workflow, c.version): c.active_version
+        for c in plan.changes
+        if c.action in (Action.CREATE, Action.NEW_VERSION)
+    }
+    applied = {(d.workflow.name, d.workflow.version): d.workflow for d in live.definitions}
+    drawn = sorted((w for w in desired if (w.name, w.version) in new), key=lambda w: w.name)
+    return {
+        w.name: mermaid_change(applied.get((w.name, new[(w.name, w.version)] or "")), w)
+        for w in drawn[:MAX_DIAGRAMS]
+    }

@@ -71,6 +71,12 @@ def test_a_new_version_is_added_beside_the_old_one_and_becomes_active(
     assert change["states"]["added"] == ["checked"]
     assert change["transitions"]["removed"] == ["start --to_s1--> s1"]
 
+    code, out, _ = plan(folder, "newver", url, "--format", "markdown")
+    assert code == 0
+    assert "| ~ | ` orders ` | ` 2 ` | new-version | from ` 1 ` |" in out
+    assert "- added state ` checked `\n" in out
+    assert "```mermaid\n" in out
+
     assert apply(folder, "newver", url)[0] == 0
     assert versions(url, "newver") == [("orders", "1", 1, False), ("orders", "2", 2, False)]
     assert heads(url, "newver") == {"orders": "2"}

@@ -86,3 +86,25 @@ def test_a_plan_with_nothing_to_do_says_so() -> None:
     assert plan_text.render(plan) == (
         "Tenant acme:\n\nNo changes. The database matches the repository.\n"
     )
+
+
+def test_diagrams_show_each_new_version_against_the_active_one() -> None:
+    from pypgflow_ops.diagram import mermaid_change
+
+    old, new, fresh = workflow(), workflow(version="2", extra_state="x"), workflow("fresh")
+    state = live(applied(old), applied(workflow("same")))
+    desired = [new, fresh, workflow("same")]
+    plan = make_plan("acme", desired, state, runtime_target=1)
+
+    diagrams = plan_markdown.change_diagrams(plan, desired, state)
+
+    assert diagrams == {"fresh": mermaid_change(None, fresh), "orders": mermaid_change(old, new)}
+
+
+def test_at_most_ten_diagrams_are_drawn() -> None:
+    desired = [workflow(f"w{i:02}") for i in range(12)]
+    plan = make_plan("acme", desired, live(), runtime_target=1)
+
+    diagrams = plan_markdown.change_diagrams(plan, desired, live())
+
+    assert sorted(diagrams) == [f"w{i:02}" for i in range(10)]
