@@ -1,0 +1,111 @@
+"""What the deployments row records, the confirmation prompt on a terminal, and saved plans made
+against a database that had no runtime yet."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .cli import apply, apply_plan, plan, rows, run, versions
+from .workflow_files import chain, write
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def test_the_deployment_records_the_git_commit_and_the_github_actor(
+    runtime_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write(tmp_path / "repo" / "workflows", chain("orders"))
+    _git(tmp_path / "repo", "init", "-q")
+    _git(tmp_path / "repo", "add", ".")
+    _git(tmp_path / "repo", "commit", "-q", "-m", "first")
+    monkeypatch.setenv("GITHUB_ACTOR", "octocat")
+
+    assert apply(folder, "recorded", runtime_database_url)[0] == 0
+
+    assert rows(
+        runtime_database_url,
+        "select p.actor, p.git_commit from pypgflow.deployments p"
+        " join pypgflow.tenants t on t.id = p.tenant_id where t.slug = 'recorded'",
+    ) == [("octocat", _git(tmp_path / "repo", "rev-parse", "HEAD"))]
+
+
+def _apply_on_a_terminal(folder: Path, tenant: str, url: str, answer: bytes) -> tuple[int, str]:
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pypgflow_ops",
+                "apply",
+                str(folder),
+                "--tenant",
+                tenant,
+                "--database-url",
+                url,
+            ],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        os.write(controller, answer)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    return process.returncode, out.decode()
+
+
+def test_on_a_terminal_apply_asks_first_and_no_changes_nothing(
+    runtime_database_url: str, tmp_path: Path
+) -> None:
+    folder = write(tmp_path / "wf", chain("orders"))
+
+    code, out = _apply_on_a_terminal(folder, "asked", runtime_database_url, b"n\n")
+
+    assert code == 1
+    assert out.endswith("\nApply these changes? [y/N]: Cancelled: nothing was changed.\n")
+    assert versions(runtime_database_url, "asked") == []
+    code, out = _apply_on_a_terminal(folder, "asked", runtime_database_url, b"y\n")
+    assert code == 0
+    assert out.splitlines()[-1].startswith("Apply these changes? [y/N]: Applied (deployment ")
+    assert versions(runtime_database_url, "asked") == [("orders", "1", 1, False)]
+
+
+def test_a_plan_saved_against_a_database_without_runtime_goes_stale_when_one_is_installed(
+    make_database: object, tmp_path: Path
+) -> None:
+    url, saved = make_database(), tmp_path / "plan.json"  # type: ignore[operator]
+    folder = write(tmp_path / "wf", chain("orders"))
+    assert plan(folder, "early", url, "--out", saved)[0] == 0
+    assert run("db", "upgrade", "--database-url", url)[0] == 0
+
+    code, _, err = apply_plan(saved, "early", url)
+
+    assert (code, "the database changed since the plan was made" in err) == (1, True)
+    assert rows(url, "select count(*) from pypgflow.workflow_definitions") == [(0,)]
+
+
+def test_a_plan_saved_against_an_empty_database_applies_it_all(
+    make_database: object, tmp_path: Path
+) -> None:
+    url, saved = make_database(), tmp_path / "plan.json"  # type: ignore[operator]
+    assert plan(write(tmp_path / "wf", chain("orders")), "fresh", url, "--out", saved)[0] == 0
+
+    assert apply_plan(saved, "fresh", url)[0] == 0
+    assert versions(url, "fresh") == [("orders", "1", 1, False)]
