@@ -7,8 +7,8 @@ database, then a no-op plan; wall time and round trips of each step.
 Steps, each on a fresh connection to a fresh database `pypgflow_bench_deploy` (dropped first):
 lint (the repository -> workflows; the same for every plan); plan against the empty database
 (read + decide); apply (lock, read, decide, install the runtime, create the tenant, write, commit);
-no-op plan (read + decide, finds nothing to do); then the whole `pypgflow-ops plan` command, no-op,
-lint included. Round trips are counted from libpq's protocol trace (tests/deploy/roundtrips.py):
+the same apply into a second tenant (no runtime install); no-op plan (read + decide, finds
+nothing to do); then the whole `pypgflow-ops plan` command, no-op, lint included. Round trips are counted from libpq's protocol trace (tests/deploy/roundtrips.py):
 each simple Query and each Sync. Prints Markdown rows for docs/benchmarks.md.
 """
 
@@ -65,11 +65,13 @@ def _plan(desired: tuple[Workflow, ...]) -> Callable[[psycopg.Connection[Any]], 
     )
 
 
-def _apply(desired: tuple[Workflow, ...]) -> Callable[[psycopg.Connection[Any]], apply.Outcome]:
+def _apply(
+    desired: tuple[Workflow, ...], tenant: str = TENANT
+) -> Callable[[psycopg.Connection[Any]], apply.Outcome]:
     return lambda conn: apply.apply(
         conn,
-        TENANT,
-        apply.FromRepository(TENANT, desired),
+        tenant,
+        apply.FromRepository(tenant, desired),
         actor="benchmark",
         git_commit=None,
         on_wait=print,
@@ -104,6 +106,8 @@ def main() -> None:
     assert first.plan.count(Action.CREATE) == 1000
     outcome, apply_seconds, apply_trips = _measured(url, _apply(desired))
     assert outcome.deployment_id is not None
+    second, second_seconds, second_trips = _measured(url, _apply(desired, "second"))
+    assert second.deployment_id is not None and second.plan.runtime_action.value == "none"
     again, noop_seconds, noop_trips = _measured(url, _plan(desired))
     assert not again.plan.has_changes
     command_seconds = _command(
@@ -121,6 +125,10 @@ def main() -> None:
     )
     print(
         f"| apply of the 1,000 workflows (empty database) | {apply_seconds:.2f} s | {apply_trips} |"
+    )
+    print(
+        f"| apply of the same 1,000 into a second tenant (runtime there already) "
+        f"| {second_seconds:.2f} s | {second_trips} |"
     )
     print(f"| no-op plan (read + decide) | {noop_seconds:.2f} s | {noop_trips} |")
     print(
