@@ -8,8 +8,9 @@ Steps, each on a fresh connection to a fresh database `pypgflow_bench_deploy` (d
 lint (the repository -> workflows; the same for every plan); plan against the empty database
 (read + decide); apply (lock, read, decide, install the runtime, create the tenant, write, commit);
 the same apply into a second tenant (no runtime install); no-op plan (read + decide, finds
-nothing to do); then the whole `pypgflow-ops plan` command, no-op, lint included. Round trips are counted from libpq's protocol trace (tests/deploy/roundtrips.py):
-each simple Query and each Sync. Prints Markdown rows for docs/benchmarks.md.
+nothing to do); then the whole `pypgflow-ops plan` command, no-op, lint included. Round trips
+are counted from libpq's protocol trace (tests/deploy/roundtrips.py): each simple Query and each
+Sync. Prints Markdown rows for docs/benchmarks.md.
 """
 
 from __future__ import annotations
