@@ -9,6 +9,7 @@ from pypgflow_ops.rules import (
     declarations,
     final_states,
     initial_states,
+    presentation,
     reachability,
 )
 from pypgflow_ops.rules.subject import Finding, Subject
@@ -27,4 +28,5 @@ GRAPH_RULES: dict[str, GraphRule] = {
     "parallel-transitions": declarations.parallel_transitions,
     "unreachable-state": reachability.unreachable_state,
     "no-path-to-final": reachability.no_path_to_final,
+    "invalid-color": presentation.invalid_color,
 }
