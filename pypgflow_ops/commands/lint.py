@@ -18,7 +18,7 @@ class LintFormat(StrEnum):
 
 
 def _wants_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: non-empty
 
 
 def lint(
