@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -19,8 +19,11 @@ from pypgflow_ops.plan import Action, Change, Plan
 Key = tuple[str, str]
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(value: Mapping[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value) if value else "{}"
 
 
 def ensure_tenant(conn: psycopg.Connection[Any], tenant: str) -> uuid.UUID:
@@ -33,10 +36,9 @@ def ensure_tenant(conn: psycopg.Connection[Any], tenant: str) -> uuid.UUID:
 def _copy_definitions(
     conn: psycopg.Connection[Any],
     tenant_id: uuid.UUID,
-    new: Iterable[tuple[uuid.UUID, Change, Workflow]],
+    new: Sequence[tuple[uuid.UUID, Change, Workflow]],
     actor: str,
 ) -> None:
-    new = list(new)
     with conn.cursor() as cur:
         with cur.copy(statement("copy_definitions")) as copy:
             for definition_id, change, wf in new:
@@ -75,8 +77,7 @@ def _copy_definitions(
                     )
 
 
-def _keys(changes: Iterable[Change]) -> dict[str, list[str]]:
-    changes = list(changes)
+def _keys(changes: Sequence[Change]) -> dict[str, list[str]]:
     return {"names": [c.workflow for c in changes], "versions": [c.version for c in changes]}
 
 
@@ -93,7 +94,7 @@ def write_changes(
     _copy_definitions(
         conn,
         tenant_id,
-        ((uuid.uuid4(), c, workflows[(c.workflow, c.version)]) for c in created),
+        [(uuid.uuid4(), c, workflows[(c.workflow, c.version)]) for c in created],
         actor,
     )
     with conn.pipeline():
