@@ -365,6 +365,11 @@ def make_plan(
     prune: bool = False,
 ) -> Plan:
     """Decide, per workflow, what apply does; changes sorted by workflow name, then version."""
+    if live.runtime_version is not None and live.runtime_version > runtime_target:
+        raise PypgflowError(
+            f"the database has runtime version {live.runtime_version}, newer than this "
+            f"pypgflow-ops knows ({runtime_target}): upgrade pypgflow-ops"
+        )
     wanted = _desired_by_name(desired)
     applied = {(d.workflow.name, d.workflow.version): d for d in live.definitions}
     changes: list[Change] = []

@@ -53,6 +53,11 @@ def test_an_older_runtime_is_upgraded() -> None:
     assert plan.has_changes
 
 
+def test_a_runtime_newer_than_this_tool_is_refused() -> None:
+    with pytest.raises(PypgflowError, match="newer than this pypgflow-ops knows"):
+        make_plan("acme", [], replace(live(), runtime_version=3), runtime_target=2)
+
+
 def test_a_new_version_lists_what_changed_and_the_instances_it_strands() -> None:
     old = workflow()
     new = workflow(version="1.1.0", extra_state="refunded")
