@@ -1,10 +1,139 @@
-"""`pypgflow-ops diagram` (being built: issue 5)."""
+"""`pypgflow-ops diagram`: draw workflows as Graphviz (DOT, svg, png, pdf) or Mermaid.
+
+Exit 0 when drawn; 1 when a file cannot be read into a workflow, Graphviz is missing or the
+database cannot be reached; 2 on a usage error.
+"""
 
 from __future__ import annotations
 
-from pypgflow_ops.errors import UsageError
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from pypgflow_ops.diagram.drawing import Format
+from pypgflow_ops.errors import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from pypgflow_ops.config import Config
+    from pypgflow_ops.diagram.baseline import Baseline
+    from pypgflow_ops.diagram.sources import Drawable
 
 
-def diagram() -> int:
-    """Draw a workflow as Graphviz or Mermaid."""
-    raise UsageError("diagram is not built yet")
+def _baseline(
+    against_ref: str | None,
+    against_db: bool,
+    tenant: str | None,
+    database_url: str | None,
+    config: Config,
+) -> Baseline | None:
+    from pypgflow_ops.diagram import baseline
+
+    if against_ref is not None and against_db:
+        raise UsageError("give --against-ref or --against-db, not both")
+    if against_db:
+        if not tenant:
+            raise UsageError("--against-db needs --tenant SLUG")
+        return baseline.from_database(database_url, tenant)
+    if tenant or database_url:
+        raise UsageError("--tenant and --database-url go with --against-db")
+    return baseline.from_git(against_ref, config) if against_ref is not None else None
+
+
+def _load(path: Path, config: Config) -> list[Drawable]:
+    from pypgflow_ops.diagram.sources import Undrawable, load
+    from pypgflow_ops.problems import LintResult
+    from pypgflow_ops.report.text import render
+
+    try:
+        return load(path, config)
+    except Undrawable as exc:
+        shown = LintResult(len({p.file for p in exc.problems}), exc.problems, ())
+        typer.echo(render(shown), err=True, nl=False)
+        raise
+
+
+def _destinations(
+    path: Path, drawables: list[Drawable], output: Path | None, file_format: Format
+) -> list[tuple[Drawable, Path | None]]:
+    from pypgflow_ops.diagram.drawing import SUFFIXES
+
+    suffix = SUFFIXES[file_format]
+    if not path.is_dir():
+        return [(drawable, output) for drawable in drawables]
+    if output is None:
+        raise UsageError(f"{path} is a folder: give -o DIR, the folder to write the diagrams to")
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"{output} is a file: -o must name a folder when PATH is a folder")
+    return [
+        (d, (output / Path(d.workflow.source or "").relative_to(path)).with_suffix(suffix))
+        for d in drawables
+    ]
+
+
+def diagram(
+    path: Path = typer.Argument(..., help="A workflow file, or a folder of them."),
+    output_format: Format | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="dot, mermaid, svg, png or pdf. Default: from the -o suffix, else dot.",
+        show_default=False,
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="The file to write (default: standard output); a folder when PATH is a folder.",
+        show_default=False,
+    ),
+    highlight_problems: bool = typer.Option(
+        False,
+        "--highlight-problems",
+        help="Draw unreachable states and states with no path to a final state in red.",
+    ),
+    against_ref: str | None = typer.Option(
+        None,
+        "--against-ref",
+        metavar="GIT_REF",
+        help="Draw what changed since the file at this git ref.",
+        show_default=False,
+    ),
+    against_db: bool = typer.Option(
+        False, "--against-db", help="Draw what changed since the tenant's active version."
+    ),
+    tenant: str | None = typer.Option(
+        None, "--tenant", help="The tenant's slug, for --against-db.", show_default=False
+    ),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="For --against-db. Default: DATABASE_URL, else the usual PG* variables.",
+        show_default=False,
+    ),
+) -> int:
+    """Draw workflows, or what a change does to them, as Graphviz or Mermaid diagrams."""
+    from pypgflow_ops.config import load_config
+    from pypgflow_ops.diagram.drawing import TEXT_FORMATS, draw, format_for, layout_note, scene_for
+
+    file_format = format_for(output, output_format)
+    if highlight_problems and (against_ref is not None or against_db):
+        raise UsageError("--highlight-problems draws one version: leave out --against-*")
+    if output is None and file_format not in TEXT_FORMATS and sys.stdout.isatty():
+        raise UsageError(f"{file_format} is binary: write it to a file with -o FILE")
+    config = load_config(None)
+    baseline = _baseline(against_ref, against_db, tenant, database_url, config)
+    drawables = _load(path, config)
+    for drawable, destination in _destinations(path, drawables, output, file_format):
+        scene = scene_for(drawable, highlight=highlight_problems, baseline=baseline)
+        note = layout_note(scene, file_format)
+        if note:
+            typer.echo(note, err=True)
+        data = draw(scene, file_format)
+        if destination is None:
+            typer.echo(data, nl=False)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
+    return EXIT_OK

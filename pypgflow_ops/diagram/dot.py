@@ -1,0 +1,154 @@
+"""A scene as Graphviz DOT text: left to right, entry arrow, final states as double circles.
+
+Every piece of free text goes into an HTML-like label (escape.html_label); names become node ids
+only when they are plain identifiers, and are hex-encoded otherwise, so no name can break the file.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator
+
+from pypgflow_ops.diagram.escape import html_label, visible_lines
+from pypgflow_ops.diagram.scene import MARK_COLORS, Edge, Mark, Node, Scene
+
+# dot needs seconds from about 150 states on and minutes at 2,000 (docs/benchmarks.md); sfdp
+# lays out 2,000 states in seconds.
+LARGE_WORKFLOW_STATES = 150
+FONT = "Helvetica"
+INK = "#3c4450"
+LINE = "#5b6776"
+FILL = "#f3f5f8"
+QUIET = "#8a93a0"
+GUARD_MARKER = "◇"
+_PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+# Neither a plain id (it starts with `~`) nor a hex-encoded name (`n`, `t`, `r`, `y` are not hex).
+ENTRY_ID = '"~entry"'
+
+
+def node_id(name: str) -> str:
+    if _PLAIN_ID.fullmatch(name):
+        return f'"{name}"'
+    return f'"~{name.encode("utf-8", "surrogatepass").hex()}"'
+
+
+def quoted(text: str) -> str:
+    """A DOT double-quoted string (for tooltips) that shows `text` on one line."""
+    line = " ".join(visible_lines(text))
+    return '"' + line.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def tint(color: str, share: float = 0.22) -> str:
+    """`color` (hex) mixed with white: a fill light enough for dark text."""
+    rgb = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in rgb)
+
+
+def is_large(scene: Scene) -> bool:
+    return len(scene.nodes) > LARGE_WORKFLOW_STATES
+
+
+def _attributes(attributes: dict[str, str]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in attributes.items())
+
+
+def _graph_label(scene: Scene) -> str:
+    subtitle = html_label(scene.subtitle)
+    if scene.has_guards:
+        subtitle += f" · {GUARD_MARKER} has conditions"
+    label = f'<b>{html_label(scene.title)}</b><br/><font point-size="11" color="{QUIET}">'
+    label += f"{subtitle}</font>"
+    if scene.is_change:
+        legend = "&nbsp;&nbsp;&nbsp;".join(
+            f'<font color="{MARK_COLORS[mark]}">■ {mark}</font>'
+            for mark in (Mark.ADDED, Mark.CHANGED, Mark.REMOVED)
+        )
+        label += f'<br/><font point-size="11">{legend}</font>'
+    return f"<{label}>"
+
+
+def _header(scene: Scene) -> Iterator[str]:
+    graph = {
+        "rankdir": "LR",
+        "fontname": f'"{FONT}"',
+        "fontsize": "16",
+        "fontcolor": f'"{INK}"',
+        "labelloc": "t",
+        "labeljust": "l",
+        "nodesep": "0.35",
+        "ranksep": "0.55",
+        "pad": "0.3",
+        "label": _graph_label(scene),
+    }
+    if is_large(scene):
+        graph |= {"layout": "sfdp", "overlap": "prism", "outputorder": "edgesfirst"}
+    yield f"  graph [{_attributes(graph)}];"
+    yield (
+        f'  node [fontname="{FONT}", fontsize=12, fontcolor="{INK}", shape=box, '
+        f'style="rounded,filled", fillcolor="{FILL}", color="{LINE}", penwidth=1.2, '
+        'margin="0.18,0.08"];'
+    )
+    yield (
+        f'  edge [fontname="{FONT}", fontsize=10, fontcolor="{INK}", color="{LINE}", '
+        "arrowsize=0.7];"
+    )
+
+
+def _node_style(node: Node) -> dict[str, str]:
+    style: dict[str, str] = {}
+    if node.final:
+        style |= {"shape": "doublecircle", "style": "filled", "margin": "0.04"}
+    if node.color is not None:
+        style |= {"fillcolor": f'"{tint(node.color)}"', "color": f'"{node.color}"'}
+    if node.mark is not Mark.PLAIN:
+        color = MARK_COLORS[node.mark]
+        style |= {"fillcolor": f'"{tint(color, 0.15)}"', "color": f'"{color}"', "penwidth": "2"}
+        if node.mark is Mark.REMOVED:
+            dashed = "dashed,filled" if node.final else "rounded,dashed,filled"
+            style |= {"style": f'"{dashed}"', "fontcolor": f'"{color}"'}
+    if node.problems:
+        style["tooltip"] = quoted(", ".join(node.problems))
+    return style
+
+
+def _node_label(node: Node) -> str:
+    """A final state's label in short lines, which keeps its circle small."""
+    if node.final and "\n" not in node.label:
+        return "\n".join(textwrap.wrap(node.label, 12, break_long_words=False)) or node.label
+    return node.label
+
+
+def _node(node: Node) -> str:
+    attributes = {"label": f"<{html_label(_node_label(node))}>", **_node_style(node)}
+    return f"  {node_id(node.name)} [{_attributes(attributes)}];"
+
+
+def _edge_label(edge: Edge) -> str:
+    label = html_label(edge.label)
+    if edge.guarded:
+        label += f' <font color="{QUIET}">{GUARD_MARKER}</font>'
+    return f"<{label}>"
+
+
+def _edge(edge: Edge) -> str:
+    attributes = {"label": _edge_label(edge)}
+    color = MARK_COLORS.get(edge.mark, edge.color)
+    if color is not None:
+        attributes |= {"color": f'"{color}"', "fontcolor": f'"{color}"'}
+    if edge.mark in (Mark.ADDED, Mark.CHANGED):
+        attributes["penwidth"] = "2"
+    if edge.mark is Mark.REMOVED:
+        attributes["style"] = "dashed"
+    if edge.guarded:
+        attributes["tooltip"] = '"has conditions"'
+    return f"  {node_id(edge.source)} -> {node_id(edge.target)} [{_attributes(attributes)}];"
+
+
+def render_dot(scene: Scene) -> str:
+    lines = [f"digraph {node_id(scene.name)} {{", *_header(scene)]
+    lines.append(f'  {ENTRY_ID} [shape=point, width=0.14, color="{INK}", fillcolor="{INK}"];')
+    lines += [_node(node) for node in scene.nodes]
+    lines += [f"  {ENTRY_ID} -> {node_id(n.name)};" for n in scene.entered]
+    lines += [_edge(edge) for edge in scene.edges]
+    return "\n".join([*lines, "}"]) + "\n"

@@ -1,0 +1,67 @@
+"""For the diagram tests: examples, fixtures, hostile workflows built by hand, golden files.
+
+To accept a deliberate change of output: `PYPGFLOW_UPDATE_GOLDEN=1 pytest tests/diagram`, then
+review the diff of tests/diagram/golden/ before committing it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+from pypgflow_ops.config import Config
+from pypgflow_ops.diagram.sources import Drawable, load
+from pypgflow_ops.model import State, Transition, Workflow
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((REPO / "workflows").glob("*.yaml"))
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def drawable(path: Path) -> Drawable:
+    (only,) = load(path, Config())
+    return only
+
+
+def workflow(path: Path) -> Workflow:
+    return drawable(path).workflow
+
+
+# Names as a database could hold them (the schema forbids these in files): every kind of text
+# that can break an id or a label, and names that look like the diagram's own ids.
+HOSTILE_NAMES = (
+    'quote"d',
+    "trailing\\",
+    "new\nline",
+    "<&>",
+    "Ärger 日本",
+    "end",
+    "~entry",
+    "entry",
+    "s_end",
+    "a--b",
+    '%%{init: {"theme": "dark"}}%% #35;',
+    "<b>bold</b> &lt;",
+    "bell\x07",
+)
+
+
+def hostile_workflow() -> Workflow:
+    states = [
+        State(name, initial=index == 0, final=index == len(HOSTILE_NAMES) - 1)
+        for index, name in enumerate(HOSTILE_NAMES)
+    ]
+    transitions = [
+        Transition(a, b, f"{a} -> {b}", conditions={"x": 1} if index % 2 else {})
+        for index, (a, b) in enumerate(itertools.pairwise(HOSTILE_NAMES))
+    ]
+    return Workflow('hostile "wf"\\', "1\n2", tuple(states), tuple(transitions))
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("PYPGFLOW_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == actual, f"differs from tests/diagram/golden/{name}"

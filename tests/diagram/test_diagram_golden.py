@@ -1,0 +1,41 @@
+"""DOT and Mermaid text of every example and fixture, byte for byte (tests/diagram/golden/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from diagram_cases import EXAMPLES, FIXTURES, check_golden, drawable, workflow
+
+from pypgflow_ops.diagram import dot_change, mermaid_change, to_dot, to_mermaid
+
+SOURCES = [*EXAMPLES, FIXTURES / "hostile.yaml"]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_workflow(path: Path) -> None:
+    drawn = workflow(path)
+    check_golden(f"{path.stem}.dot", to_dot(drawn))
+    check_golden(f"{path.stem}.mmd", to_mermaid(drawn))
+
+
+def test_workflow_with_its_problems_highlighted() -> None:
+    problems = drawable(FIXTURES / "problems.yaml")
+    assert problems.problems == {
+        "waiting": ("no-path-to-final",),
+        "orphan": ("unreachable-state",),
+    }
+    check_golden("problems.dot", to_dot(problems.workflow, problems.problems))
+    check_golden("problems.mmd", to_mermaid(problems.workflow, problems.problems))
+
+
+def test_change_between_two_versions() -> None:
+    old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
+    check_golden("change.dot", dot_change(old, new))
+    check_golden("change.mmd", mermaid_change(old, new))
+
+
+def test_change_from_nothing_marks_everything_added() -> None:
+    new = workflow(FIXTURES / "change_new.yaml")
+    check_golden("change_from_nothing.dot", dot_change(None, new))
+    check_golden("change_from_nothing.mmd", mermaid_change(None, new))

@@ -1,0 +1,85 @@
+"""Mermaid's own parser (run in node) reads our Mermaid text back into the labels we meant.
+
+Needs `npm ci --prefix tests/diagram/mermaid` (CI does it); skipped, saying so, when not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from diagram_cases import EXAMPLES, FIXTURES, HOSTILE_NAMES, hostile_workflow, workflow
+
+from pypgflow_ops.diagram import mermaid_change, to_mermaid
+from pypgflow_ops.diagram.escape import visible_lines
+from pypgflow_ops.diagram.mermaid import node_id
+from pypgflow_ops.model import Workflow
+
+CHECKER = Path(__file__).parent / "mermaid"
+
+
+def parsed(texts: list[str]) -> list[dict[str, Any]]:
+    if not (CHECKER / "node_modules" / "mermaid").is_dir() or shutil.which("node") is None:
+        pytest.skip("Mermaid is not installed: npm ci --prefix tests/diagram/mermaid")
+    done = subprocess.run(
+        ["node", str(CHECKER / "parse.mjs")],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    results: list[dict[str, Any]] = json.loads(done.stdout)
+    return results
+
+
+def shown(text: str) -> str:
+    return "\n".join(visible_lines(text))
+
+
+def expected_vertices(drawn: Workflow) -> dict[str, str]:
+    return {node_id(s.name): shown(s.label) for s in drawn.states}
+
+
+def test_every_example_and_fixture_parses_into_its_states_and_transitions() -> None:
+    drawn = [workflow(p) for p in [*EXAMPLES, FIXTURES / "hostile.yaml"]] + [hostile_workflow()]
+    for flowchart, result in zip(drawn, parsed([to_mermaid(w) for w in drawn]), strict=True):
+        assert "error" not in result, (flowchart.name, result)
+        vertices = {vid: text for vid, text, _, _ in result["vertices"] if vid != "entry"}
+        assert vertices == expected_vertices(flowchart)
+        edges = [(a, b, text) for a, b, text, _ in result["edges"] if a != "entry"]
+        assert edges == [
+            (
+                node_id(t.from_state),
+                node_id(t.to_state),
+                shown(t.label) + (" ◇" if t.conditions else ""),
+            )
+            for t in flowchart.transitions
+        ]
+
+
+def test_hostile_names_stay_apart_and_final_states_are_double_circles() -> None:
+    (result,) = parsed([to_mermaid(hostile_workflow())])
+    shapes = {vid: shape for vid, _, shape, _ in result["vertices"]}
+    assert len({node_id(name) for name in HOSTILE_NAMES}) == len(HOSTILE_NAMES)
+    assert shapes[node_id(HOSTILE_NAMES[-1])] == "doublecircle"
+    assert shapes[node_id(HOSTILE_NAMES[0])] == "round"
+
+
+def test_a_change_parses_with_removed_transitions_dotted() -> None:
+    old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
+    (result,) = parsed([mermaid_change(old, new)])
+    assert "error" not in result, result
+    strokes = {(a, b): stroke for a, b, _, stroke in result["edges"]}
+    assert strokes[("s_paper_check", "s_refunded")] == "dotted"
+    assert strokes[("s_transfer", "s_refunded")] == "normal"
+    classes = {vid: classes for vid, _, _, classes in result["vertices"]}
+    assert (classes["s_paper_check"], classes["s_transfer"], classes["s_reviewing"]) == (
+        ["removed"],
+        ["added"],
+        ["changed"],
+    )
