@@ -99,6 +99,7 @@ def plan(
         typer.echo(f"The plan was not saved to {out}: it has errors.", err=True)
     elif out is not None:
         saved_plan.write(out, saved)
+        typer.echo(f"Saved the plan to {out}: apply it with `apply --plan {out}`.", err=True)
     if output_format is PlanFormat.JSON:
         typer.echo(plan_json.render(saved.plan), nl=False)
     elif output_format is PlanFormat.MARKDOWN:
@@ -136,8 +137,8 @@ def apply(
     from pypgflow_ops.report import plan_text
 
     if plan_file is not None:
-        if paths:
-            raise UsageError("give workflow paths or --plan FILE, not both")
+        if paths or prune:
+            raise UsageError("a saved plan is applied as it was made: no paths, no --prune")
         saved = saved_plan.read(plan_file)
         if saved.plan.tenant != tenant:
             raise UsageError(

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from .cli import apply, apply_plan, heads, plan, rows, versions
+from .cli import apply, apply_plan, heads, plan, rows, run, versions
 from .workflow_files import chain, write
 
 
@@ -171,7 +171,10 @@ def test_a_saved_plan_applies_exactly_without_the_repository(
 ) -> None:
     url, saved = runtime_database_url, tmp_path / "plan.json"
     folder = write(tmp_path / "wf", chain("orders"))
-    assert plan(folder, "saved", url, "--out", saved)[0] == 0
+    assert plan(folder, "saved", url, "--out", saved)[::2] == (
+        0,
+        f"Saved the plan to {saved}: apply it with `apply --plan {saved}`.\n",
+    )
     for file in folder.iterdir():
         file.unlink()
 
@@ -209,6 +212,11 @@ def test_a_saved_plan_for_another_tenant_is_a_usage_error(
     assert (code, err) == (
         2,
         f"pypgflow-ops: error: {saved} is a plan for tenant 'one', not 'two'\n",
+    )
+    code, _, err = run("apply", tmp_path, "--plan", saved, "--tenant", "one", "--prune")
+    assert (code, err) == (
+        2,
+        "pypgflow-ops: error: a saved plan is applied as it was made: no paths, no --prune\n",
     )
 
 
