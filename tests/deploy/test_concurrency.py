@@ -39,20 +39,22 @@ def _apply_process(folder: Path, tenant: str, url: str) -> subprocess.Popen[str]
     )
 
 
-def _wait_until_waiting_for_lock(url: str, tenant: str) -> None:
+def _wait_for_lock(url: str, tenant: str, *, granted: bool) -> None:
+    """Until one session holds (or waits for) the tenant's deploy lock."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        waiting = rows(
+        sessions = rows(
             url,
-            "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+            "select count(*) from pg_locks where locktype = 'advisory' and granted = %s"
             " and classid = %s::oid and objid = %s::oid",
+            granted,
             CLASS_KEY,
             object_key(tenant),
         )
-        if waiting == [(1,)]:
+        if sessions == [(1,)]:
             return
-        time.sleep(0.05)
-    raise AssertionError("the apply never queued for the lock")
+        time.sleep(0.01)
+    raise AssertionError(f"no apply {'took' if granted else 'queued for'} the lock")
 
 
 def test_an_apply_queues_behind_the_lock_holder_and_names_it(
@@ -62,7 +64,7 @@ def test_an_apply_queues_behind_the_lock_holder_and_names_it(
     with psycopg.connect(url, application_name="deploy by alice") as holder:
         holder.execute("select pg_advisory_xact_lock(%s, %s)", [CLASS_KEY, object_key("queue")])
         process = _apply_process(folder, "queue", url)
-        _wait_until_waiting_for_lock(url, "queue")
+        _wait_for_lock(url, "queue", granted=False)
         assert versions(url, "queue") == []
         holder.commit()
     out, err = process.communicate(timeout=60)
@@ -121,9 +123,13 @@ def test_an_apply_killed_at_any_moment_leaves_old_or_new_state_and_the_next_conv
         )
 
     old = _snapshot(url, tenant)
-    for version in range(1, 11):
+    for version in range(1, 13):
         process = _apply_process(repository(version), tenant, url)
-        time.sleep(chance.uniform(0.0, 1.5))
+        if version % 2:  # anywhere: starting up, linting, connecting, writing, committing
+            time.sleep(chance.uniform(0.0, 1.5))
+        else:  # inside the transaction: the lock is taken, the writes follow
+            _wait_for_lock(url, tenant, granted=True)
+            time.sleep(chance.uniform(0.0, 0.3))
         process.send_signal(signal.SIGKILL)
         process.communicate()
         after = _snapshot(url, tenant)
