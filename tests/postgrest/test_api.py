@@ -1,0 +1,176 @@
+"""The seed's endpoints through PostgREST: the catalog of applied workflows, whole runs, history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import yaml
+
+from .conftest import EXAMPLES, Api
+from .http import Client
+
+ORDER = "order_fulfilment"
+# placed -> delivered along order_fulfilment.yaml, each move with the fields its conditions require
+DELIVERY = [
+    ("payment_authorised", {"payment_reference": "pay-1"}),
+    ("picking", {"warehouse_id": "w-7"}),
+    ("packed", {"package_count": 2, "total_weight_kg": 3.5}),
+    ("shipped", {"carrier": "dhl", "tracking_number": "JD0001"}),
+    ("delivered", {"proof_of_delivery": "signature.png"}),
+]
+
+
+def example(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
+    return document
+
+
+def start(client: Client, entity_id: str, **more: Any) -> dict[str, Any]:
+    answer = client.post("/rpc/start_workflow", {
+        "workflow_name": ORDER, "entity_table": "orders", "entity_id": entity_id, **more})
+    assert answer.status == 200, answer.body
+    instance: dict[str, Any] = answer.body
+    return instance
+
+
+def move(client: Client, instance_id: str, to_state: str, **more: Any) -> dict[str, Any]:
+    answer = client.post("/rpc/execute_transition", {
+        "instance_id": instance_id, "to_state": to_state, "executed_by": "alice", **more})
+    assert answer.status == 200, answer.body
+    instance: dict[str, Any] = answer.body
+    return instance
+
+
+def test_workflows_lists_every_applied_example(api: Api) -> None:
+    answer = api.tenant("acme").get("/workflows?select=name,version,revision,active&order=name")
+
+    documents = [yaml.safe_load(path.read_text()) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    assert answer.status == 200
+    assert answer.body == sorted(
+        ({"name": d["workflow"]["name"], "version": d["workflow"]["version"], "revision": 1,
+          "active": True} for d in documents),
+        key=lambda row: row["name"],
+    )
+
+
+def test_one_workflow_by_name_with_its_metadata(api: Api) -> None:
+    answer = api.tenant("acme").get(f"/workflows?name=eq.{ORDER}")
+
+    assert answer.status == 200
+    [row] = answer.body
+    assert row["id"] == str(uuid.UUID(row["id"]))
+    assert row["metadata"] == example(ORDER)["workflow"]["metadata"]
+    assert row["retired_at"] is None
+
+
+def test_workflow_states_of_one_workflow(api: Api) -> None:
+    answer = api.tenant("acme").get(
+        f"/workflow_states?workflow_name=eq.{ORDER}&select=name,initial,final,metadata&order=name")
+
+    assert answer.status == 200
+    assert answer.body == sorted(
+        ({"name": s["name"], "initial": s.get("initial", False), "final": s.get("final", False),
+          "metadata": s["metadata"]} for s in example(ORDER)["states"]),
+        key=lambda row: row["name"],
+    )
+
+
+def test_workflow_transitions_of_one_workflow(api: Api) -> None:
+    answer = api.tenant("acme").get(
+        f"/workflow_transitions?workflow_name=eq.{ORDER}"
+        "&select=from_state,name,to_state,conditions,context&order=from_state,to_state")
+
+    assert answer.status == 200
+    assert answer.body == sorted(
+        ({"from_state": t["from"], "name": t["name"], "to_state": t["to"],
+          "conditions": t.get("conditions", {}), "context": t.get("context", {})}
+         for t in example(ORDER)["transitions"]),
+        key=lambda row: (row["from_state"], row["to_state"]),
+    )
+
+
+def test_start_workflow_then_transitions_to_a_final_state(api: Api) -> None:
+    client = api.tenant("acme", sub="shop-frontend")
+    entity = f"order-{uuid.uuid4()}"
+
+    started = start(client, entity, metadata={"customer": "c-42"})
+    moves = [move(client, started["id"], state, context=fields) for state, fields in DELIVERY]
+
+    assert (started["workflow_name"], started["version"], started["current_state"]) == (
+        ORDER, "1.0", "placed")
+    assert [m["current_state"] for m in moves] == [state for state, _ in DELIVERY]
+    assert [m["completed_at"] is not None for m in moves] == [False] * 4 + [True]
+    listed = client.get(f"/entity_workflows?entity_table=eq.orders&entity_id=eq.{entity}")
+    assert listed.status == 200
+    [row] = listed.body
+    assert (row["id"], row["current_state"], row["metadata"]) == (
+        started["id"], "delivered", {"customer": "c-42"})
+    assert row["completed_at"] == moves[-1]["completed_at"]
+
+
+def test_workflow_history_is_the_audit_trail_of_a_run(api: Api) -> None:
+    client = api.tenant("acme", sub="shop-frontend")
+    started = start(client, f"order-{uuid.uuid4()}")
+    for state, fields in DELIVERY[:2]:
+        move(client, started["id"], state, context=fields, notes=f"to {state}")
+
+    history = client.get(
+        f"/workflow_history?entity_workflow_instance_id=eq.{started['id']}&order=sequence"
+        "&select=from_state,to_state,transition_name,executed_by,notes,context")
+
+    assert history.status == 200
+    assert history.body == [
+        {"from_state": None, "to_state": "placed", "transition_name": None,
+         "executed_by": "shop-frontend", "notes": None, "context": {}},
+        {"from_state": "placed", "to_state": "payment_authorised",
+         "transition_name": "authorise_payment", "executed_by": "alice",
+         "notes": "to payment_authorised", "context": {"payment_reference": "pay-1"}},
+        {"from_state": "payment_authorised", "to_state": "picking",
+         "transition_name": "release_to_warehouse", "executed_by": "alice",
+         "notes": "to picking", "context": {"warehouse_id": "w-7"}},
+    ]
+
+
+def test_start_workflow_by_id_pins_that_version(api: Api) -> None:
+    client = api.tenant("acme")
+    [definition] = client.get(f"/workflows?name=eq.{ORDER}&select=id").body
+
+    answer = client.post("/rpc/start_workflow_by_id", {
+        "workflow_definition_id": definition["id"], "entity_table": "orders",
+        "entity_id": f"order-{uuid.uuid4()}"})
+    cancelled = move(client, answer.body["id"], "cancelled")
+
+    assert answer.status == 200
+    assert answer.body["workflow_definition_id"] == definition["id"]
+    assert answer.body["current_state"] == "placed"
+    assert (cancelled["current_state"], cancelled["completed_at"] is not None) == (
+        "cancelled", True)
+
+
+def test_hostile_text_round_trips_through_http(api: Api) -> None:
+    hostile = (
+        "quote ' double \" dollar $$ $body$ {{ jinja }} {% x %} back\\slash \u00e9\u4e2d\U0001f600"
+    )
+    client = api.tenant("acme")
+    started = start(client, hostile, metadata={hostile: hostile})
+    move(client, started["id"], "cancelled", notes=hostile, context={hostile: [hostile]})
+
+    [row] = client.get(
+        f"/workflow_history?entity_workflow_instance_id=eq.{started['id']}"
+        "&to_state=eq.cancelled&select=notes,context").body
+
+    assert started["entity_id"] == hostile
+    assert started["metadata"] == {hostile: hostile}
+    assert row == {"notes": hostile, "context": {hostile: [hostile]}}
+
+
+def test_a_state_changing_function_refuses_get(api: Api) -> None:
+    client = api.tenant("acme")
+    entity = f"order-{uuid.uuid4()}"
+
+    answer = client.get(
+        f"/rpc/start_workflow?workflow_name={ORDER}&entity_table=orders&entity_id={entity}")
+
+    assert answer.status == 405
+    assert client.get(f"/entity_workflows?entity_id=eq.{entity}").body == []
