@@ -18,7 +18,7 @@ def run(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def apply(folder: Path, tenant: str, url: str, *more: str) -> tuple[int, str, str]:
+def apply(folder: Path, tenant: str, url: str, *more: str | Path) -> tuple[int, str, str]:
     return run("apply", folder, "--tenant", tenant, "--database-url", url, "--yes", *more)
 
 
@@ -26,18 +26,18 @@ def apply_plan(saved: Path, tenant: str, url: str) -> tuple[int, str, str]:
     return run("apply", "--plan", saved, "--tenant", tenant, "--database-url", url, "--yes")
 
 
-def plan(folder: Path, tenant: str, url: str, *more: str) -> tuple[int, str, str]:
+def plan(folder: Path, tenant: str, url: str, *more: str | Path) -> tuple[int, str, str]:
     return run("plan", folder, "--tenant", tenant, "--database-url", url, *more)
 
 
 def rows(url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
     with psycopg.connect(url) as conn:
-        return conn.execute(query, params).fetchall()  # type: ignore[arg-type]
+        return conn.execute(query, params).fetchall()
 
 
 def versions(url: str, tenant: str) -> list[tuple[str, str, int, bool]]:
     """(name, version, revision, retired) of every applied version of the tenant."""
-    return rows(  # type: ignore[return-value]
+    return rows(
         url,
         "select d.name, d.version, d.revision, d.retired_at is not null"
         " from pypgflow.workflow_definitions d join pypgflow.tenants t on t.id = d.tenant_id"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -15,9 +16,9 @@ from .workflow_files import chain, write
 
 
 def test_apply_on_an_empty_database_brings_everything_up_in_one_go(
-    make_database: object, tmp_path: Path
+    make_database: Callable[[], str], tmp_path: Path
 ) -> None:
-    url = make_database()  # type: ignore[operator]
+    url = make_database()
     folder = write(tmp_path / "wf", chain("orders"), chain("refunds", states=4))
 
     code, out, _ = plan(folder, "acme", url, "--detailed-exitcode")

@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,9 +89,9 @@ def test_on_a_terminal_apply_asks_first_and_no_changes_nothing(
 
 
 def test_a_plan_saved_against_a_database_without_runtime_goes_stale_when_one_is_installed(
-    make_database: object, tmp_path: Path
+    make_database: Callable[[], str], tmp_path: Path
 ) -> None:
-    url, saved = make_database(), tmp_path / "plan.json"  # type: ignore[operator]
+    url, saved = make_database(), tmp_path / "plan.json"
     folder = write(tmp_path / "wf", chain("orders"))
     assert plan(folder, "early", url, "--out", saved)[0] == 0
     assert run("db", "upgrade", "--database-url", url)[0] == 0
@@ -102,9 +103,9 @@ def test_a_plan_saved_against_a_database_without_runtime_goes_stale_when_one_is_
 
 
 def test_a_plan_saved_against_an_empty_database_applies_it_all(
-    make_database: object, tmp_path: Path
+    make_database: Callable[[], str], tmp_path: Path
 ) -> None:
-    url, saved = make_database(), tmp_path / "plan.json"  # type: ignore[operator]
+    url, saved = make_database(), tmp_path / "plan.json"
     assert plan(write(tmp_path / "wf", chain("orders")), "fresh", url, "--out", saved)[0] == 0
 
     assert apply_plan(saved, "fresh", url)[0] == 0

@@ -23,7 +23,7 @@ def _call(url: str, tenant: str, query: str, *params: Any) -> tuple[Any, ...]:
             " where slug = %s",
             [tenant],
         )
-        row = conn.execute(query, params).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(query, params).fetchone()
         assert row is not None
         return row
 
