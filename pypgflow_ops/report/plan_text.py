@@ -37,8 +37,10 @@ def _head(change: Change) -> str:
         return f"{name} {active} -> {version} (rollback: {version} becomes active again)"
     if change.action is Action.RETIRE:
         return f"{name} {version} (retire: new starts refused, running instances finish)"
-    if change.action is Action.CREATE:
-        return f"{name} {version} (create)"
+    if change.action is Action.CREATE and change.states and change.transitions:
+        states = _count(len(change.states.added), "state")
+        transitions = _count(len(change.transitions.added), "transition")
+        return f"{name} {version} (create: {states}, {transitions})"
     return f"{name} {version} ({change.action}: {printable(change.message or '')})"
 
 

@@ -24,7 +24,11 @@ def test_apply_on_an_empty_database_brings_everything_up_in_one_go(
     code, out, _ = plan(folder, "acme", url, "--detailed-exitcode")
     assert code == 2
     assert out.startswith("Tenant acme:\n  + runtime ")
-    assert "  + tenant acme (create)\n  + orders 1 (create)\n  + refunds 1 (create)\n" in out
+    assert (
+        "  + tenant acme (create)\n"
+        "  + orders 1 (create: 3 states, 2 transitions)\n"
+        "  + refunds 1 (create: 4 states, 3 transitions)\n"
+    ) in out
 
     code, out, err = apply(folder, "acme", url, "--actor", "ci-bot")
 
