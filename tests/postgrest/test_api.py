@@ -3,43 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import yaml
 
-from .conftest import EXAMPLES, Api
-from .http import Client
-
-ORDER = "order_fulfilment"
-# placed -> delivered along order_fulfilment.yaml, each move with the fields its conditions require
-DELIVERY = [
-    ("payment_authorised", {"payment_reference": "pay-1"}),
-    ("picking", {"warehouse_id": "w-7"}),
-    ("packed", {"package_count": 2, "total_weight_kg": 3.5}),
-    ("shipped", {"carrier": "dhl", "tracking_number": "JD0001"}),
-    ("delivered", {"proof_of_delivery": "signature.png"}),
-]
-
-
-def example(name: str) -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
-    return document
-
-
-def start(client: Client, entity_id: str, **more: Any) -> dict[str, Any]:
-    answer = client.post("/rpc/start_workflow", {
-        "workflow_name": ORDER, "entity_table": "orders", "entity_id": entity_id, **more})
-    assert answer.status == 200, answer.body
-    instance: dict[str, Any] = answer.body
-    return instance
-
-
-def move(client: Client, instance_id: str, to_state: str, **more: Any) -> dict[str, Any]:
-    answer = client.post("/rpc/execute_transition", {
-        "instance_id": instance_id, "to_state": to_state, "executed_by": "alice", **more})
-    assert answer.status == 200, answer.body
-    instance: dict[str, Any] = answer.body
-    return instance
+from .api import Api
+from .calls import DELIVERY, ORDER, example, move, start
+from .database import EXAMPLES
 
 
 def test_workflows_lists_every_applied_example(api: Api) -> None:
