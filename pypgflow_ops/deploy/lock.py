@@ -23,17 +23,16 @@ def object_key(tenant: str) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def describe_holder(conn: psycopg.Connection[Any], object_key: int) -> str:
+def _describe_holder(conn: psycopg.Connection[Any], object_key: int) -> str:
     row = conn.execute(
         statement("lock_holder"), {"class_key": CLASS_KEY, "object_key": object_key}
     ).fetchone()
     if row is None:
         return "another apply"
-    pid, user, application, client, since = row
+    pid, user, application, client, started = row
     where = f" from {client}" if client else ""
-    return (
-        f"{application or 'a session'} (pid {pid}, user {user}{where}, since {since:%H:%M:%S %Z})"
-    )
+    since = f", since {started:%H:%M:%S %Z}" if started else ""  # None outside a transaction
+    return f"{application or 'a session'} (pid {pid}, user {user}{where}{since})"
 
 
 def acquire(conn: psycopg.Connection[Any], tenant: str, on_wait: Callable[[str], None]) -> None:
@@ -43,6 +42,6 @@ def acquire(conn: psycopg.Connection[Any], tenant: str, on_wait: Callable[[str],
     if row is not None and row[0]:
         return
     on_wait(
-        f"waiting for the deploy lock of tenant {tenant!r}, held by {describe_holder(conn, key)}"
+        f"waiting for the deploy lock of tenant {tenant!r}, held by {_describe_holder(conn, key)}"
     )
     conn.execute("select pg_advisory_xact_lock(%s, %s)", [CLASS_KEY, key])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from pypgflow_ops.deploy.lock import CLASS_KEY, object_key
 
@@ -57,24 +59,33 @@ def _wait_for_lock(url: str, tenant: str, *, granted: bool) -> None:
     raise AssertionError(f"no apply {'took' if granted else 'queued for'} the lock")
 
 
+@pytest.mark.parametrize("scope", ["transaction", "session"])
 def test_an_apply_queues_behind_the_lock_holder_and_names_it(
-    runtime_database_url: str, tmp_path: Path
+    runtime_database_url: str, tmp_path: Path, scope: str
 ) -> None:
-    url, folder = runtime_database_url, write(tmp_path / "wf", chain("orders"))
-    with psycopg.connect(url, application_name="deploy by alice") as holder:
-        holder.execute("select pg_advisory_xact_lock(%s, %s)", [CLASS_KEY, object_key("queue")])
-        process = _apply_process(folder, "queue", url)
-        _wait_for_lock(url, "queue", granted=False)
-        assert versions(url, "queue") == []
-        holder.commit()
+    url, tenant = runtime_database_url, f"queue-{scope}"
+    folder = write(tmp_path / "wf", chain("orders"))
+    with psycopg.connect(url, application_name="deploy by alice", autocommit=True) as holder:
+        if scope == "transaction":
+            holder.execute("begin")
+            holder.execute("select pg_advisory_xact_lock(%s, %s)", [CLASS_KEY, object_key(tenant)])
+        else:
+            holder.execute("select pg_advisory_lock(%s, %s)", [CLASS_KEY, object_key(tenant)])
+        process = _apply_process(folder, tenant, url)
+        _wait_for_lock(url, tenant, granted=False)
+        assert versions(url, tenant) == []
+        holder.execute("commit" if scope == "transaction" else "select pg_advisory_unlock_all()")
     out, err = process.communicate(timeout=60)
 
     assert process.returncode == 0, err
     assert out.splitlines()[-1].startswith("Applied (deployment ")
-    assert err.startswith(
-        "waiting for the deploy lock of tenant 'queue', held by deploy by alice (pid "
-    )
-    assert versions(url, "queue") == [("orders", "1", 1, False)]
+    assert re.fullmatch(
+        f"waiting for the deploy lock of tenant '{tenant}', held by deploy by alice "
+        r"\(pid \d+, user postgres from 127\.0\.0\.1/32"
+        + (r", since \d\d:\d\d:\d\d \w*\)\n" if scope == "transaction" else r"\)\n"),
+        err,
+    ), err
+    assert versions(url, tenant) == [("orders", "1", 1, False)]
 
 
 def test_two_applies_racing_apply_once(runtime_database_url: str, tmp_path: Path) -> None:
