@@ -30,8 +30,9 @@ class Client:
     def post(self, path: str, payload: Any) -> Response:
         return self.request("POST", path, payload)
 
-    def request(self, method: str, path: str, payload: Any = None) -> Response:
-        headers = {"Accept": "application/json"}
+    def request(self, method: str, path: str, payload: Any = None, *,
+                headers: dict[str, str] | None = None) -> Response:
+        headers = {"Accept": "application/json", **(headers or {})}
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 
 from .api import Api
-from .calls import DELIVERY, ORDER, example, move, start
+from .calls import DELIVERY, ORDER, example, move, start, transition
 from .database import EXAMPLES
 
 
@@ -143,3 +144,32 @@ def test_a_state_changing_function_refuses_get(api: Api) -> None:
 
     assert answer.status == 405
     assert client.get(f"/entity_workflows?entity_id=eq.{entity}").body == []
+
+
+def test_the_openapi_description_lists_the_seed_endpoints(api: Api) -> None:
+    described = api.tenant("acme").get("/")
+
+    assert described.status == 200
+    assert sorted(described.body["paths"]) == [
+        "/", "/entity_workflows", "/rpc/execute_transition", "/rpc/start_workflow",
+        "/rpc/start_workflow_by_id", "/workflow_history", "/workflow_states",
+        "/workflow_transitions", "/workflows",
+    ]
+    assert sorted(api.client(None).get("/").body["paths"]) == ["/"]
+
+
+def test_racing_requests_on_one_instance_move_it_once(api: Api) -> None:
+    client = api.tenant("acme")
+    instance = start(client, f"order-{uuid.uuid4()}")
+    racers = 8
+
+    with ThreadPoolExecutor(racers) as pool:
+        answers = list(pool.map(
+            lambda n: transition(client, instance["id"], "cancelled", notes=f"racer {n}"),
+            range(racers)))
+
+    assert sorted(answer.status for answer in answers) == [200] + [423] * (racers - 1)
+    history = client.get(f"/workflow_history?entity_workflow_instance_id=eq.{instance['id']}"
+                         "&order=sequence&select=sequence,to_state").body
+    assert history == [{"sequence": 0, "to_state": "placed"},
+                       {"sequence": 1, "to_state": "cancelled"}]

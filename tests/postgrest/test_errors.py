@@ -10,6 +10,9 @@ import shutil
 import uuid
 from pathlib import Path
 
+import psycopg
+import pytest
+
 from .api import Api
 from .calls import ORDER, move, start, transition
 from .database import EXAMPLES, apply, tenant_ids
@@ -133,3 +136,19 @@ def test_a_context_that_is_not_an_object_is_400(api: Api) -> None:
 
     assert error(answer) == (400, "22023", "context must be a JSON object")
     assert history(client, instance["id"]) == ["placed"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "runtime bug: execute_transition on an instance locked longer than its lock_timeout (5 s) "
+    "answers 500 (SQLSTATE 55P03, which PostgREST maps to 500) instead of a retryable 503"))
+def test_an_instance_locked_too_long_is_a_retryable_503(api: Api) -> None:
+    client = api.tenant("acme")
+    instance = start(client, f"order-{uuid.uuid4()}")
+
+    with psycopg.connect(api.database_url) as holder:
+        holder.execute("select 1 from pypgflow.entity_workflow_instances where id = %s for update",
+                       [instance["id"]])
+        answer = transition(client, instance["id"], "cancelled")
+
+    assert history(client, instance["id"]) == ["placed"]
+    assert answer.status == 503, answer.body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -124,6 +125,30 @@ def test_a_jwt_signed_with_another_secret_is_refused(api: Api) -> None:
     answer = forged.get("/workflows")
 
     assert (answer.status, answer.body["code"]) == (401, "PGRST301")
+
+
+def test_an_expired_jwt_is_refused(api: Api) -> None:
+    expired = api.client({"role": AUTHENTICATED, "tenant_id": str(api.tenants["acme"]),
+                          "exp": int(time.time()) - 60})
+
+    assert error(expired.get("/workflows")) == (401, "PGRST301", "JWT expired")
+
+
+def test_a_tenant_id_that_is_not_a_uuid_is_a_400(api: Api) -> None:
+    garbled = api.client({"role": AUTHENTICATED, "tenant_id": "acme"})
+
+    assert error(garbled.get("/workflows")) == (
+        400, "22P02", 'invalid input syntax for type uuid: "acme"')
+
+
+def test_the_runtime_tables_are_not_exposed(api: Api) -> None:
+    client = api.tenant("acme")
+
+    assert error(client.get("/tenants")) == (
+        404, "42P01", 'relation "api.tenants" does not exist')
+    other_schema = client.request("GET", "/tenants", headers={"Accept-Profile": "pypgflow"})
+    assert error(other_schema) == (
+        406, "PGRST106", "The schema must be one of the following: api")
 
 
 def test_clients_cannot_write_through_the_views(api: Api) -> None:
