@@ -17,8 +17,9 @@ import typer
 from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
 
 if TYPE_CHECKING:
+    from pypgflow_ops.deploy.saved_plan import SavedPlan
     from pypgflow_ops.model import Workflow
-    from pypgflow_ops.plan import Plan
+    from pypgflow_ops.plan import LiveState, Plan
 
 EXIT_CHANGES = 2
 
@@ -81,35 +82,59 @@ def plan(
     prune: bool = PRUNE,
 ) -> int:
     """Show what apply would change in the database."""
-    from psycopg import IsolationLevel
-
-    from pypgflow_ops.db.connect import connect, resolve_database_url
-    from pypgflow_ops.deploy import saved_plan
     from pypgflow_ops.deploy.apply import plan_against
-    from pypgflow_ops.deploy.introspect import read_live_state
-    from pypgflow_ops.report import plan_json, plan_markdown, plan_text
 
-    desired = _linted(paths)
-    with connect(resolve_database_url(database_url)) as conn:
-        conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
-        conn.read_only = True
-        live = read_live_state(conn, tenant, desired)
+    try:
+        desired = _linted(paths)
+    except UsageError as exc:
+        if not detailed_exitcode:
+            raise
+        raise PypgflowError(str(exc)) from None  # exit 2 means "changes" here: say 1
+    live = _read_live_state(database_url, tenant, desired)
     saved = plan_against(tenant, desired, live, prune=prune)
-    if out is not None and saved.plan.errors:
-        typer.echo(f"The plan was not saved to {out}: it has errors.", err=True)
-    elif out is not None:
-        saved_plan.write(out, saved)
-        typer.echo(f"Saved the plan to {out}: apply it with `apply --plan {out}`.", err=True)
-    if output_format is PlanFormat.JSON:
-        typer.echo(plan_json.render(saved.plan), nl=False)
-    elif output_format is PlanFormat.MARKDOWN:
-        diagrams = plan_markdown.change_diagrams(saved.plan, desired, live)
-        typer.echo(plan_markdown.render(saved.plan, diagrams=diagrams), nl=False)
-    else:
-        typer.echo(plan_text.render(saved.plan, color=_wants_color()), nl=False)
+    if out is not None:
+        _save(out, saved)
+    typer.echo(_render(output_format, saved.plan, desired, live), nl=False)
     if saved.plan.errors:
         return EXIT_FAILURE
     return EXIT_CHANGES if detailed_exitcode and saved.plan.has_changes else EXIT_OK
+
+
+def _read_live_state(
+    database_url: str | None, tenant: str, desired: tuple[Workflow, ...]
+) -> LiveState:
+    from psycopg import IsolationLevel
+
+    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.deploy.introspect import read_live_state
+
+    with connect(resolve_database_url(database_url)) as conn:
+        conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
+        conn.read_only = True
+        return read_live_state(conn, tenant, desired)
+
+
+def _save(out: Path, saved: SavedPlan) -> None:
+    from pypgflow_ops.deploy import saved_plan
+
+    if saved.plan.errors:
+        typer.echo(f"The plan was not saved to {out}: it has errors.", err=True)
+        return
+    saved_plan.write(out, saved)
+    typer.echo(f"Saved the plan to {out}: apply it with `apply --plan {out}`.", err=True)
+
+
+def _render(
+    output_format: PlanFormat, plan: Plan, desired: tuple[Workflow, ...], live: LiveState
+) -> str:
+    from pypgflow_ops.report import plan_json, plan_markdown, plan_text
+
+    if output_format is PlanFormat.JSON:
+        return plan_json.render(plan)
+    if output_format is PlanFormat.MARKDOWN:
+        diagrams = plan_markdown.change_diagrams(plan, desired, live)
+        return plan_markdown.render(plan, diagrams=diagrams)
+    return plan_text.render(plan, color=_wants_color())
 
 
 def apply(

@@ -239,6 +239,17 @@ def test_a_lint_error_stops_before_the_database(runtime_database_url: str, tmp_p
     assert versions(runtime_database_url, "linted") == []
 
 
+def test_with_detailed_exitcode_a_usage_error_exits_1_not_2_which_means_changes(
+    tmp_path: Path,
+) -> None:
+    code, _, err = plan(
+        tmp_path / "missing", "acme", "postgresql://127.0.0.1:1/x", "--detailed-exitcode"
+    )
+
+    assert (code, err.count("\n")) == (1, 1)
+    assert plan(tmp_path / "missing", "acme", "postgresql://127.0.0.1:1/x")[0] == 2
+
+
 def test_an_unreachable_database_or_an_unknown_role_is_one_line_and_exit_1(tmp_path: Path) -> None:
     folder = write(tmp_path / "wf", chain("orders"))
     for url in (
