@@ -32,5 +32,7 @@ begin
 end
 $body$;
 
+-- An update that sets updated_at itself (execute_transition does) skips the function call.
 create trigger touch_updated_at before update on {{ s }}.entity_workflow_instances
-    for each row execute function {{ s }}.touch_updated_at();
+    for each row when (new.updated_at is not distinct from old.updated_at)
+    execute function {{ s }}.touch_updated_at();

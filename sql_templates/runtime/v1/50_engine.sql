@@ -8,10 +8,11 @@
 -- dollar-quoted body. Parameters keep the seed's names and are always qualified by the function's
 -- name, since several of them are also column names.
 
+-- Called only from the functions below, whose pinned search_path it runs under: without a SET
+-- clause of its own, the call costs no settings save and restore.
 create function {{ s }}.require_tenant() returns uuid
 language plpgsql
 stable
-set search_path = {{ s }}, pg_temp
 as $body$
 declare
     tenant uuid := current_tenant_id();
@@ -51,18 +52,6 @@ as $body$
         end
     ) as required (field)
     where not available ? required.field
-$body$;
-
-create function {{ s }}.instance_row(
-    instance {{ s }}.entity_workflow_instances, version text
-) returns {{ a }}.entity_workflows
-language sql
-immutable
-as $body$
-    select
-        (instance).id, (instance).workflow_definition_id, (instance).workflow_name, version,
-        (instance).entity_table, (instance).entity_id, (instance).current_state,
-        (instance).metadata, (instance).created_at, (instance).updated_at, (instance).completed_at
 $body$;
 
 create function {{ s }}.start_instance(
@@ -135,7 +124,11 @@ begin
         tenant_id, instance_id, sequence, to_state, executed_by
     )
     values (tenant, instance.id, 0, instance.current_state, current_actor());
-    return instance_row(instance, definition.version);
+    return (
+        instance.id, instance.workflow_definition_id, instance.workflow_name, definition.version,
+        instance.entity_table, instance.entity_id, instance.current_state, instance.metadata,
+        instance.created_at, instance.updated_at, instance.completed_at
+    );
 end
 $body$;
 
@@ -223,7 +216,7 @@ declare
     given_context jsonb := coalesce(execute_transition.context, '{}');
     instance entity_workflow_instances;
     move record;
-    missing text[];
+    missing text[] := '{}';
 begin
     if execute_transition.to_state is null or execute_transition.executed_by is null then
         raise exception using
@@ -258,7 +251,9 @@ begin
     where t.tenant_id = tenant and t.definition_id = instance.workflow_definition_id
         and t.from_state = instance.current_state and t.to_state = execute_transition.to_state
     order by
-        cardinality(missing_fields(t.conditions, instance.metadata || given_context)) = 0 desc,
+        t.conditions = '{}'::jsonb
+            or cardinality(missing_fields(t.conditions, instance.metadata || given_context)) = 0
+            desc,
         t.name
     limit 1;
     if not found then
@@ -286,7 +281,9 @@ begin
             message = format('transition %L has conditions this runtime does not support: %s',
                              move.name, move.conditions - 'field_required');
     end if;
-    missing := missing_fields(move.conditions, instance.metadata || given_context);
+    if move.conditions <> '{}'::jsonb then
+        missing := missing_fields(move.conditions, instance.metadata || given_context);
+    end if;
     if cardinality(missing) > 0 then
         raise exception using
             errcode = 'PT412',
@@ -307,9 +304,14 @@ begin
     update entity_workflow_instances i
     set current_state = execute_transition.to_state,
         transition_count = i.transition_count + 1,
+        updated_at = now(),
         completed_at = case when move.final then now() end
     where i.tenant_id = tenant and i.id = instance.id
     returning i.* into instance;
-    return instance_row(instance, move.version);
+    return (
+        instance.id, instance.workflow_definition_id, instance.workflow_name, move.version,
+        instance.entity_table, instance.entity_id, instance.current_state, instance.metadata,
+        instance.created_at, instance.updated_at, instance.completed_at
+    );
 end
 $body$;
