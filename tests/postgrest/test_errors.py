@@ -152,3 +152,26 @@ def test_an_instance_locked_too_long_is_a_retryable_503(api: Api) -> None:
 
     assert history(client, instance["id"]) == ["placed"]
     assert answer.status == 503, answer.body
+
+
+def test_an_empty_entity_is_400(api: Api) -> None:
+    answer = api.tenant("acme").post("/rpc/start_workflow", {
+        "workflow_name": ORDER, "entity_table": "orders", "entity_id": ""})
+
+    assert error(answer) == (400, "22023", "entity_table and entity_id must be non-empty text")
+
+
+def test_metadata_that_is_not_an_object_is_400(api: Api) -> None:
+    answer = api.tenant("acme").post("/rpc/start_workflow", {
+        "workflow_name": ORDER, "entity_table": "orders", "entity_id": "1", "metadata": "text"})
+
+    assert error(answer) == (400, "22023", "metadata must be a JSON object")
+
+
+def test_a_call_without_a_required_argument_is_404(api: Api) -> None:
+    instance = start(api.tenant("acme"), f"order-{uuid.uuid4()}")
+
+    answer = api.tenant("acme").post("/rpc/execute_transition", {
+        "instance_id": instance["id"], "to_state": "cancelled"})
+
+    assert (answer.status, answer.body["code"]) == (404, "PGRST202")
