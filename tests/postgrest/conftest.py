@@ -7,7 +7,9 @@ once per tenant in TENANTS; PostgREST runs on a free loopback port until the mod
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import TypeVar
 
 import pytest
 
@@ -18,19 +20,25 @@ from .server import running as running_postgrest
 
 TENANTS = ("acme", "globex")
 
+T = TypeVar("T")
+
 
 @pytest.fixture(scope="module")
 def api(database_url: str) -> Iterator[Api]:
-    try:
-        binary = locate()
-    except PostgrestUnavailable as missing:
-        pytest.fail(str(missing), pytrace=False)
+    binary = _or_fail(locate)
     for tenant in TENANTS:
         apply(database_url, tenant)
     db_uri = prepare_authenticator(database_url, secrets.token_urlsafe(24))
     jwt_secret = secrets.token_urlsafe(48)
+    with ExitStack() as stack:
+        url = _or_fail(lambda: stack.enter_context(running_postgrest(binary, db_uri, jwt_secret)))
+        yield Api(url, jwt_secret, database_url, tenant_ids(database_url))
+
+
+def _or_fail(make: Callable[[], T]) -> T:
+    """What `make` returns; if PostgREST is unavailable, the test fails in one line."""
     try:
-        with running_postgrest(binary, db_uri, jwt_secret) as url:
-            yield Api(url, jwt_secret, database_url, tenant_ids(database_url))
-    except PostgrestUnavailable as failed:
-        pytest.fail(str(failed), pytrace=False)
+        return make()
+    except PostgrestUnavailable as unavailable:
+        reason = str(unavailable)
+    pytest.fail(reason, pytrace=False)

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,7 +118,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], admin_port: int, log: IO
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/ready", timeout=1):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, timed out, or 503 (HTTPError) until the cache is loaded
             time.sleep(0.05)
     raise PostgrestUnavailable(
         f"PostgREST was not ready after {READY_TIMEOUT_SECONDS:.0f} s: {_last_line(log)}"
