@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 import yaml
 
 from .api import Api
 from .calls import DELIVERY, ORDER, example, move, start, transition
 from .database import EXAMPLES
+from .server import AUTHENTICATED, AUTHENTICATOR
 
 
 def test_workflows_lists_every_applied_example(api: Api) -> None:
@@ -130,9 +132,21 @@ def test_hostile_text_round_trips_through_http(api: Api) -> None:
         f"/workflow_history?entity_workflow_instance_id=eq.{started['id']}"
         "&to_state=eq.cancelled&select=notes,context").body
 
+    found = client.get(f"/entity_workflows?entity_id=eq.{quote(hostile)}&select=id,metadata")
+
     assert started["entity_id"] == hostile
-    assert started["metadata"] == {hostile: hostile}
+    assert found.body == [{"id": started["id"], "metadata": {hostile: hostile}}]
     assert row == {"notes": hostile, "context": {hostile: [hostile]}}
+
+
+def test_a_start_without_a_subject_is_recorded_as_the_authenticator(api: Api) -> None:
+    client = api.client({"role": AUTHENTICATED, "tenant_id": str(api.tenants["acme"])})
+    started = start(client, f"order-{uuid.uuid4()}")
+
+    [first] = client.get(f"/workflow_history?entity_workflow_instance_id=eq.{started['id']}"
+                         "&select=executed_by").body
+
+    assert first == {"executed_by": AUTHENTICATOR}
 
 
 def test_a_state_changing_function_refuses_get(api: Api) -> None:
