@@ -170,3 +170,20 @@ def test_the_history_refuses_a_fork(runtime_conn: Conn, tenant: uuid.UUID) -> No
             [tenant, started["id"]])
 
 
+
+
+@pytest.mark.slow
+def test_an_instance_held_longer_than_the_lock_timeout_is_busy(
+    runtime_conn: Conn, runtime_database_url: str, tenant: uuid.UUID
+) -> None:
+    started = rpc(runtime_conn, "start_workflow", tenant, workflow_name="order",
+                  entity_table="orders", entity_id=str(uuid.uuid4()))
+    with psycopg.connect(runtime_database_url) as holder:
+        holder.execute("select 1 from pypgflow.entity_workflow_instances where id = %s "
+                       "for update", [started["id"]])
+        with pytest.raises(psycopg.Error) as raised:
+            rpc(runtime_conn, "execute_transition", tenant, instance_id=started["id"],
+                to_state="cancelled", executed_by="x")
+    assert raised.value.sqlstate == "PT503"
+    [row] = [r for r in get(runtime_conn, "entity_workflows", tenant) if r["id"] == started["id"]]
+    assert row["current_state"] == "new"

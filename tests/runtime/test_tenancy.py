@@ -219,3 +219,28 @@ def test_every_api_view_runs_with_the_callers_rights(runtime_conn: Conn) -> None
         "and c.relkind = 'v' and 'security_invoker=true' = any(c.reloptions) order by 1"
     ).fetchall()
     assert [r[0] for r in rows] == sorted(VIEWS)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "update api.entity_workflows set current_state = 'cancelled'",
+        "insert into api.workflows (name, version) values ('forged', '1')",
+        "delete from api.workflow_history",
+        "update api.workflow_states set final = true",
+    ],
+)
+def test_writes_to_views_are_permission_denied(
+    runtime_conn: Conn, tenants: dict[str, Any], statement: str
+) -> None:
+    with pytest.raises(errors.InsufficientPrivilege), request(
+        runtime_conn, tenants["a"]["tenant"]
+    ) as cur:
+        cur.execute(statement.encode())
+
+
+def test_even_the_owner_cannot_write_through_a_view(
+    runtime_conn: Conn, tenants: dict[str, Any]
+) -> None:
+    with pytest.raises(errors.InsufficientPrivilege, match="entity_workflows is read-only"):
+        runtime_conn.execute("update api.entity_workflows set current_state = 'x'")

@@ -82,3 +82,23 @@ select
     h.context,
     h.executed_at
 from {{ s }}.workflow_transition_history h;
+
+-- Views over joins are not updatable, and PostgreSQL says so (55000, a 500 through PostgREST)
+-- before it checks privileges. With INSTEAD OF triggers the privilege check comes first, so a
+-- write is "permission denied" (42501, a 403); the trigger itself refuses the owner too.
+create function {{ s }}.refuse_write_to_view() returns trigger
+language plpgsql
+as $body$
+begin
+    raise exception using
+        errcode = '42501',
+        message = format('%s is read-only', tg_table_name),
+        hint = 'Definitions change through apply; instances through the api functions.';
+end
+$body$;
+
+{% for view in ["workflows", "workflow_states", "workflow_transitions", "entity_workflows",
+                "workflow_history"] %}
+create trigger read_only instead of insert or update or delete on {{ a }}.{{ view | ident }}
+    for each row execute function {{ s }}.refuse_write_to_view();
+{% endfor %}

@@ -197,8 +197,8 @@ end
 $body$;
 
 -- Moves an instance along a transition declared from its current state in its pinned version.
--- FOR UPDATE serializes concurrent calls on one instance (bounded by lock_timeout); the unique
--- (instance, sequence) key in the history is the backstop against a fork.
+-- FOR UPDATE serializes concurrent calls on one instance (bounded by lock_timeout: then PT503);
+-- the history's (instance, sequence) key is the backstop against a fork.
 create function {{ a }}.execute_transition(
     instance_id uuid,
     to_state text,
@@ -226,10 +226,26 @@ begin
         raise exception using errcode = '22023', message = 'context must be a JSON object';
     end if;
 
+    -- The common case, an instance nobody else holds: locked without a wait or a subtransaction.
     select i.* into instance
     from entity_workflow_instances i
     where i.tenant_id = tenant and i.id = execute_transition.instance_id
-    for update;
+    for update skip locked;
+    if not found then
+        -- Held by a concurrent call (or absent): queue behind it, at most lock_timeout.
+        begin
+            select i.* into instance
+            from entity_workflow_instances i
+            where i.tenant_id = tenant and i.id = execute_transition.instance_id
+            for update;
+        exception when lock_not_available then
+            raise exception using
+                errcode = 'PT503',
+                message = format('workflow instance %s is busy: another transition holds it',
+                                 execute_transition.instance_id),
+                hint = 'Retry the request.';
+        end;
+    end if;
     if not found then
         raise exception using
             errcode = 'PT404',
