@@ -23,7 +23,16 @@ if TYPE_CHECKING:
 
 EXIT_CHANGES = 2
 
-TENANT = typer.Option(..., "--tenant", help="The tenant's slug.", show_default=False)
+
+def _slug(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("give the tenant's slug")
+    return value
+
+
+TENANT = typer.Option(
+    ..., "--tenant", help="The tenant's slug.", show_default=False, callback=_slug
+)
 DATABASE_URL = typer.Option(
     None,
     "--database-url",

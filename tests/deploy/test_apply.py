@@ -250,6 +250,13 @@ def test_with_detailed_exitcode_a_usage_error_exits_1_not_2_which_means_changes(
     assert plan(tmp_path / "missing", "acme", "postgresql://127.0.0.1:1/x")[0] == 2
 
 
+def test_an_empty_tenant_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = plan(tmp_path, " ", "postgresql://127.0.0.1:1/x")
+
+    assert code == 2
+    assert "give the tenant's slug" in err
+
+
 def test_an_unreachable_database_or_an_unknown_role_is_one_line_and_exit_1(tmp_path: Path) -> None:
     folder = write(tmp_path / "wf", chain("orders"))
     for url in (
