@@ -7,10 +7,13 @@ import os
 import pty
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from pypgflow_ops.deploy.lock import CLASS_KEY, object_key
 
 from .cli import apply, apply_plan, plan, rows, run, versions
 from .workflow_files import chain, write
@@ -42,6 +45,23 @@ def test_the_deployment_records_the_git_commit_and_the_github_actor(
         "select p.actor, p.git_commit from pypgflow.deployments p"
         " join pypgflow.tenants t on t.id = p.tenant_id where t.slug = 'recorded'",
     ) == [("octocat", _git(tmp_path / "repo", "rev-parse", "HEAD"))]
+
+
+def _wait_for_lock_holder(url: str, tenant: str) -> int:
+    """The backend pid of the session holding the tenant's deploy lock, once there is one."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        holders = rows(
+            url,
+            "select pid from pg_locks where locktype = 'advisory' and granted"
+            " and classid = %s::oid and objid = %s::oid",
+            CLASS_KEY,
+            object_key(tenant),
+        )
+        if holders:
+            return int(holders[0][0])
+        time.sleep(0.02)
+    raise AssertionError("no apply took the lock")
 
 
 def _apply_on_a_terminal(folder: Path, tenant: str, url: str, answer: bytes) -> tuple[int, str]:
@@ -110,3 +130,44 @@ def test_a_plan_saved_against_an_empty_database_applies_it_all(
 
     assert apply_plan(saved, "fresh", url)[0] == 0
     assert versions(url, "fresh") == [("orders", "1", 1, False)]
+
+
+def test_a_connection_lost_in_the_middle_is_one_line_and_changes_nothing(
+    runtime_database_url: str, tmp_path: Path
+) -> None:
+    url, tenant = runtime_database_url, "lost"
+    folder = write(tmp_path / "wf", chain("orders"))
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pypgflow_ops",
+                "apply",
+                str(folder),
+                "--tenant",
+                tenant,
+                "--database-url",
+                url,
+            ],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        pid = _wait_for_lock_holder(url, tenant)  # at the prompt, inside the transaction
+        assert rows(url, "select pg_terminate_backend(%s)", pid) == [(True,)]
+        os.write(controller, b"y\n")
+        _, err = process.communicate(timeout=60)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+
+    assert process.returncode == 1
+    assert err == (
+        "pypgflow-ops: error: apply failed, nothing was changed: "
+        "terminating connection due to administrator command\n"
+    )
+    assert versions(url, tenant) == []
+    assert apply(folder, tenant, url)[0] == 0
