@@ -7,15 +7,17 @@ once per tenant in TENANTS; PostgREST runs on a free loopback port until the mod
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
 from .api import Api
 from .database import apply, tenant_ids
-from .server import PostgrestUnavailable, locate, prepare_authenticator
+from .server import PostgrestUnavailable, authenticator, grant_runtime_roles, locate
 from .server import running as running_postgrest
 
 TENANTS = ("acme", "globex")
@@ -23,16 +25,32 @@ TENANTS = ("acme", "globex")
 T = TypeVar("T")
 
 
+@pytest.fixture(scope="session")
+def postgrest_binary() -> Path:
+    return _or_fail(locate)
+
+
 @pytest.fixture(scope="module")
-def api(database_url: str) -> Iterator[Api]:
-    binary = _or_fail(locate)
+def api(database_url: str, postgrest_binary: Path) -> Iterator[Api]:
     for tenant in TENANTS:
         apply(database_url, tenant)
-    db_uri = prepare_authenticator(database_url, secrets.token_urlsafe(24))
+    yield from _serve(database_url, postgrest_binary, tenant_ids(database_url))
+
+
+@pytest.fixture(scope="module")
+def empty_api(database_url: str, postgrest_binary: Path) -> Iterator[Api]:
+    """PostgREST in front of a database without the runtime (and no tenants)."""
+    yield from _serve(database_url, postgrest_binary, {})
+
+
+def _serve(database_url: str, binary: Path, tenants: dict[str, uuid.UUID]) -> Iterator[Api]:
+    db_uri = authenticator(database_url, secrets.token_urlsafe(24))
+    if tenants:
+        grant_runtime_roles(database_url)
     jwt_secret = secrets.token_urlsafe(48)
     with ExitStack() as stack:
         url = _or_fail(lambda: stack.enter_context(running_postgrest(binary, db_uri, jwt_secret)))
-        yield Api(url, jwt_secret, database_url, tenant_ids(database_url))
+        yield Api(url, jwt_secret, database_url, tenants)
 
 
 def _or_fail(make: Callable[[], T]) -> T:

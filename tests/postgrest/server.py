@@ -48,16 +48,14 @@ def locate(install_dir: Path = INSTALL_DIR) -> Path:
     return binary
 
 
-def prepare_authenticator(database_url: str, password: str) -> str:
-    """Make the authenticator role able to switch to the runtime's roles; its connection string."""
+def authenticator(database_url: str, password: str) -> str:
+    """The login role PostgREST connects as, with `password`; its connection string."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         role = sql.Identifier(AUTHENTICATOR)
         if conn.execute("select 1 from pg_roles where rolname = %s", [AUTHENTICATOR]).fetchone():
             conn.execute(sql.SQL("alter role {} login noinherit").format(role))
         else:
             conn.execute(sql.SQL("create role {} login noinherit").format(role))
-        conn.execute(sql.SQL("grant {}, {} to {}").format(
-            sql.Identifier(ANON), sql.Identifier(AUTHENTICATED), role))
         # ALTER ROLE takes no bind parameters: its arguments reach it as settings, quoted by the
         # server (servers without trust authentication need the password).
         with conn.transaction():
@@ -74,6 +72,13 @@ def prepare_authenticator(database_url: str, password: str) -> str:
     settings = conninfo_to_dict(database_url)
     settings.update(user=AUTHENTICATOR, password=password)
     return make_conninfo(**settings)  # type: ignore[arg-type]
+
+
+def grant_runtime_roles(database_url: str) -> None:
+    """Let the authenticator switch to the runtime's roles, which installing the runtime creates."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("grant {}, {} to {}").format(
+            sql.Identifier(ANON), sql.Identifier(AUTHENTICATED), sql.Identifier(AUTHENTICATOR)))
 
 
 @contextmanager
