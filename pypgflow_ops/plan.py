@@ -15,7 +15,7 @@ from typing import Any
 
 from pypgflow_ops.diff import diff_workflows
 from pypgflow_ops.errors import PypgflowError
-from pypgflow_ops.model import Workflow
+from pypgflow_ops.model import Transition, Workflow
 
 PLAN_FORMAT = 1
 
@@ -88,6 +88,9 @@ class ElementChanges:
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
 
     def to_dict(self) -> dict[str, list[str]]:
         return {
@@ -263,14 +266,30 @@ def _impact(live: LiveState, name: str, new: Workflow) -> Impact:
     )
 
 
-def _transition_label(from_state: str, name: str, to_state: str) -> str:
-    return f"{from_state} --{name}--> {to_state}"
+def _transition_label(transition: Transition) -> str:
+    return f"{transition.from_state} --{transition.name}--> {transition.to_state}"
+
+
+def _changes_between(old: Workflow | None, new: Workflow) -> tuple[ElementChanges, ElementChanges]:
+    """(states, transitions) added, removed and changed from `old` to `new`, as labels."""
+    diff = diff_workflows(old, new)
+    states = ElementChanges(
+        added=tuple(s.name for s in diff.states.added),
+        removed=tuple(s.name for s in diff.states.removed),
+        changed=tuple(new.name for _, new in diff.states.changed),
+    )
+    transitions = ElementChanges(
+        added=tuple(map(_transition_label, diff.transitions.added)),
+        removed=tuple(map(_transition_label, diff.transitions.removed)),
+        changed=tuple(_transition_label(new) for _, new in diff.transitions.changed),
+    )
+    return states, transitions
 
 
 def _new_version(live: LiveState, workflow: Workflow, active: str | None) -> Change:
     versions = [d for d in live.definitions if d.workflow.name == workflow.name]
     old = next((d.workflow for d in versions if d.workflow.version == active), None)
-    diff = diff_workflows(old, workflow)
+    states, transitions = _changes_between(old, workflow)
     return Change(
         workflow=workflow.name,
         version=workflow.version,
@@ -279,31 +298,15 @@ def _new_version(live: LiveState, workflow: Workflow, active: str | None) -> Cha
         revision=max((d.revision for d in versions), default=0) + 1,
         content_hash=workflow.content_hash(),
         source=workflow.source,
-        states=ElementChanges(
-            added=tuple(s.name for s in diff.states.added),
-            removed=tuple(s.name for s in diff.states.removed),
-            changed=tuple(new.name for _, new in diff.states.changed),
-        ),
-        transitions=ElementChanges(
-            added=tuple(
-                _transition_label(t.from_state, t.name, t.to_state) for t in diff.transitions.added
-            ),
-            removed=tuple(
-                _transition_label(t.from_state, t.name, t.to_state)
-                for t in diff.transitions.removed
-            ),
-            changed=tuple(
-                _transition_label(t.from_state, t.name, t.to_state)
-                for _, t in diff.transitions.changed
-            ),
-        ),
+        states=states,
+        transitions=transitions,
         impact=_impact(live, workflow.name, workflow) if versions else None,
     )
 
 
 def _existing_version(workflow: Workflow, applied: LiveDefinition, active: str | None) -> Change:
     if applied.drifted:
-        return _drift(applied, workflow.source)
+        return _drift(applied, workflow)
     # Introspection hands back the desired workflow itself when it proved the rows hold it.
     same = applied.workflow is workflow
     change = Change(
@@ -326,16 +329,21 @@ def _existing_version(workflow: Workflow, applied: LiveDefinition, active: str |
     return change
 
 
-def _drift(applied: LiveDefinition, source: str | None) -> Change:
-    return Change(
+def _drift(applied: LiveDefinition, repository: Workflow | None) -> Change:
+    """Drift; what changed by hand is shown when the repository still has the applied content."""
+    change = Change(
         workflow=applied.workflow.name,
         version=applied.workflow.version,
         action=Action.DRIFT,
         content_hash=applied.recorded_hash,
-        source=source,
+        source=repository.source if repository else None,
         message="its rows in the database no longer match the content hash recorded when it was "
         "applied (changed by hand): restore them or investigate before applying",
     )
+    if repository is None or repository.content_hash() != applied.recorded_hash:
+        return change
+    states, transitions = _changes_between(repository, applied.workflow)
+    return replace(change, states=states, transitions=transitions)
 
 
 def _retire(live: LiveState, name: str) -> Change | None:

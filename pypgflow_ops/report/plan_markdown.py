@@ -57,9 +57,10 @@ def _elements(kind: str, changes: ElementChanges) -> list[str]:
 def _details(change: Change, diagram: str | None) -> list[str]:
     if change.states is None or change.transitions is None:
         return []
+    by_hand = ": changed by hand since it was applied" if change.action is Action.DRIFT else ""
     lines = [
         "<details>",
-        f"<summary>{_escaped(change.workflow)} {_escaped(change.version)}</summary>",
+        f"<summary>{_escaped(change.workflow)} {_escaped(change.version)}{by_hand}</summary>",
         "",
         *_elements("state", change.states),
         *_elements("transition", change.transitions),

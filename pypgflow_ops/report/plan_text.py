@@ -58,8 +58,12 @@ def _count(number: int, noun: str) -> str:
 
 def _details(change: Change) -> list[str]:
     lines: list[str] = []
-    if change.action is Action.NEW_VERSION and change.states and change.transitions:
-        lines += _elements("state", change.states) + _elements("transition", change.transitions)
+    if change.action is Action.DRIFT and (change.states or change.transitions):
+        lines.append("      changed by hand since it was applied:")
+    if change.action in (Action.NEW_VERSION, Action.DRIFT) and change.states is not None:
+        lines += _elements("state", change.states)
+    if change.action in (Action.NEW_VERSION, Action.DRIFT) and change.transitions is not None:
+        lines += _elements("transition", change.transitions)
     if change.impact and change.impact.running:
         running = _count(change.impact.running, "running instance")
         if change.action is Action.RETIRE:

@@ -117,6 +117,15 @@ HAND_EDITS = {
 }
 
 
+BY_HAND = "      changed by hand since it was applied:\n"
+SHOWN = {
+    "update": BY_HAND + "      ~ state done\n",
+    "delete": BY_HAND + "      - transition s1 --to_done--> done\n",
+    "insert": BY_HAND + "      + transition done --again--> start\n",
+    "definition": "before applying)\n",  # only the workflow's metadata: no element to list
+}
+
+
 @pytest.mark.parametrize("edit", HAND_EDITS)
 def test_rows_edited_by_hand_are_reported_as_drift(
     runtime_database_url: str, tmp_path: Path, edit: str
@@ -132,6 +141,7 @@ def test_rows_edited_by_hand_are_reported_as_drift(
 
     assert code == 1
     assert "  ! orders 1 (drift: its rows in the database no longer match" in out
+    assert out.endswith(SHOWN[edit] + "\nPlan refused: 0 conflict, 1 drift.\n")
     assert apply(folder, tenant, url)[0] == 1
 
 

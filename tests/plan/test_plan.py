@@ -112,6 +112,24 @@ def test_hand_edited_rows_are_drift_even_when_not_in_the_repository() -> None:
     assert [c.action for c in plan.errors] == [Action.DRIFT]
 
 
+def test_drift_shows_what_changed_by_hand_when_the_repository_has_the_applied_content() -> None:
+    wf = workflow()
+    by_hand = replace(
+        workflow(extra_state="hacked"),
+        states=(*workflow(extra_state="hacked").states[1:], State("new", metadata={"x": 1})),
+    )
+
+    (change,) = make_plan("acme", [wf], live(edited_by_hand(wf, by_hand)), runtime_target=1).changes
+
+    assert change.action is Action.DRIFT
+    assert change.states == ElementChanges(added=("hacked",), changed=("new",))
+    assert change.transitions == ElementChanges(added=("paid --to_hacked--> hacked",))
+    other = make_plan(
+        "acme", [workflow(extra_state="z")], live(edited_by_hand(wf, by_hand)), runtime_target=1
+    )
+    assert other.changes[0].states is None  # the repository holds other content: nothing to show
+
+
 def test_a_version_applied_before_but_not_active_is_a_rollback() -> None:
     v1, v2 = workflow(), workflow(version="2.0.0", extra_state="x")
 
