@@ -1,7 +1,12 @@
 """The runtime behind a real PostgREST: one server per test module, in front of a fresh database.
 
-The database gets the runtime and the repository's example workflows from `pypgflow-ops apply`,
-once per tenant in TENANTS; PostgREST runs on a free loopback port until the module ends.
+Fixtures
+    api        the database gets the runtime and the repository's example workflows from
+               `pypgflow-ops apply`, once per tenant in TENANTS, before PostgREST starts
+    empty_api  PostgREST starts in front of the empty database; the test installs what it needs
+
+PostgREST runs on free loopback ports until the module ends. Without its binary, every test fails
+with one line saying how to install it.
 """
 
 from __future__ import annotations
@@ -34,19 +39,24 @@ def postgrest_binary() -> Path:
 def api(database_url: str, postgrest_binary: Path) -> Iterator[Api]:
     for tenant in TENANTS:
         apply(database_url, tenant)
-    yield from _serve(database_url, postgrest_binary, tenant_ids(database_url))
+    db_uri = _authenticator(database_url)
+    grant_runtime_roles(database_url)
+    yield from _serve(database_url, db_uri, postgrest_binary, tenant_ids(database_url))
 
 
 @pytest.fixture(scope="module")
 def empty_api(database_url: str, postgrest_binary: Path) -> Iterator[Api]:
-    """PostgREST in front of a database without the runtime (and no tenants)."""
-    yield from _serve(database_url, postgrest_binary, {})
+    """PostgREST in front of a database without the runtime (nor the authenticator's grants)."""
+    yield from _serve(database_url, _authenticator(database_url), postgrest_binary, {})
 
 
-def _serve(database_url: str, binary: Path, tenants: dict[str, uuid.UUID]) -> Iterator[Api]:
-    db_uri = authenticator(database_url, secrets.token_urlsafe(24))
-    if tenants:
-        grant_runtime_roles(database_url)
+def _authenticator(database_url: str) -> str:
+    return authenticator(database_url, secrets.token_urlsafe(24))
+
+
+def _serve(
+    database_url: str, db_uri: str, binary: Path, tenants: dict[str, uuid.UUID]
+) -> Iterator[Api]:
     jwt_secret = secrets.token_urlsafe(48)
     with ExitStack() as stack:
         url = _or_fail(lambda: stack.enter_context(running_postgrest(binary, db_uri, jwt_secret)))
