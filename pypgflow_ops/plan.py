@@ -155,15 +155,15 @@ class Change:
             content_hash=data.get("content_hash"),
             source=data.get("source"),
             message=data.get("message"),
-            states=_element_changes(data.get("states")),
-            transitions=_element_changes(data.get("transitions")),
+            states=_element_changes_from(data.get("states")),
+            transitions=_element_changes_from(data.get("transitions")),
             impact=Impact(impact["running_instances"], impact["in_removed_states"])
             if impact
             else None,
         )
 
 
-def _element_changes(data: Mapping[str, Sequence[str]] | None) -> ElementChanges | None:
+def _element_changes_from(data: Mapping[str, Sequence[str]] | None) -> ElementChanges | None:
     if data is None:
         return None
     return ElementChanges(tuple(data["added"]), tuple(data["removed"]), tuple(data["changed"]))
