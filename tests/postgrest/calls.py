@@ -1,4 +1,4 @@
-"""Calls of the seed's endpoints that the tests share: start an order, move it, read an example."""
+"""What the tests share: start an order, move it, read its history or an error, read an example."""
 
 from __future__ import annotations
 
@@ -43,3 +43,15 @@ def move(client: Client, instance_id: str, to_state: str, **more: Any) -> dict[s
     assert answer.status == 200, answer.body
     instance: dict[str, Any] = answer.body
     return instance
+
+
+def states_visited(client: Client, instance_id: str) -> list[str]:
+    """The to_state of each history row of the instance, in order."""
+    answer = client.get(f"/workflow_history?entity_workflow_instance_id=eq.{instance_id}"
+                        "&order=sequence&select=to_state")
+    return [row["to_state"] for row in answer.body]
+
+
+def error(answer: Response) -> tuple[int, str, str]:
+    """HTTP status, SQLSTATE (or PostgREST code) and message of an error answer."""
+    return answer.status, answer.body["code"], answer.body["message"]

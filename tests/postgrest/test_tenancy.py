@@ -8,23 +8,12 @@ import uuid
 import pytest
 
 from .api import Api
-from .calls import ORDER, move, start, transition
-from .http import Client, Response
+from .calls import ORDER, error, move, start, states_visited, transition
 from .server import AUTHENTICATED
 
 VIEWS = ("workflows", "workflow_states", "workflow_transitions", "entity_workflows",
          "workflow_history")
 NO_TENANT = (403, "PT403", "no tenant: the request carries no tenant_id")
-
-
-def error(answer: Response) -> tuple[int, str, str]:
-    return answer.status, answer.body["code"], answer.body["message"]
-
-
-def states_of(client: Client, instance_id: str) -> list[str]:
-    answer = client.get(f"/workflow_history?entity_workflow_instance_id=eq.{instance_id}"
-                        "&order=sequence&select=to_state")
-    return [row["to_state"] for row in answer.body]
 
 
 def test_each_tenant_reads_only_its_own_definitions(api: Api) -> None:
@@ -54,7 +43,7 @@ def test_a_tenant_cannot_move_another_tenants_instance(api: Api) -> None:
     answer = transition(acme, theirs["id"], "cancelled")
 
     assert error(answer) == (404, "PT404", f"unknown workflow instance {theirs['id']}")
-    assert states_of(globex, theirs["id"]) == ["placed"]
+    assert states_visited(globex, theirs["id"]) == ["placed"]
 
 
 def test_a_tenant_cannot_start_another_tenants_definition(api: Api) -> None:
@@ -90,7 +79,7 @@ def test_an_anonymous_request_gets_nothing(api: Api, claims: dict[str, str] | No
 
     refused = (401, "42501", "permission denied for schema api")
     assert [error(answer) for answer in [*reads, moved, started]] == [refused] * 7
-    assert states_of(api.tenant("acme"), instance["id"]) == ["placed"]
+    assert states_visited(api.tenant("acme"), instance["id"]) == ["placed"]
 
 
 @pytest.mark.parametrize("tenant_claim", [{}, {"tenant_id": ""}], ids=["absent", "empty"])
@@ -108,7 +97,7 @@ def test_a_jwt_without_a_tenant_reads_nothing_and_writes_nothing(
     assert [(answer.status, answer.body) for answer in reads] == [(200, [])] * len(VIEWS)
     assert error(started) == error(moved) == NO_TENANT
     assert started.body["hint"] == "Send a JWT with a tenant_id claim, or set pypgflow.tenant_id."
-    assert states_of(api.tenant("acme"), instance["id"]) == ["placed"]
+    assert states_visited(api.tenant("acme"), instance["id"]) == ["placed"]
 
 
 def test_a_jwt_cannot_switch_to_a_role_the_authenticator_lacks(api: Api) -> None:
@@ -165,5 +154,5 @@ def test_clients_cannot_write_through_the_views(api: Api) -> None:
         (403, "42501", f"permission denied for view {view}")
         for view in ("entity_workflows", "workflow_history", "workflows")
     ]
-    assert states_of(client, instance["id"]) == ["placed"]
+    assert states_visited(client, instance["id"]) == ["placed"]
     assert client.get("/workflows?name=eq.forged").body == []
