@@ -17,6 +17,7 @@ import typer
 from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
 
 if TYPE_CHECKING:
+    from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan, Outcome
     from pypgflow_ops.deploy.saved_plan import SavedPlan
     from pypgflow_ops.model import Workflow
     from pypgflow_ops.plan import LiveState, Plan
@@ -167,20 +168,10 @@ def apply(
 
     from pypgflow_ops.db.connect import connect, resolve_database_url
     from pypgflow_ops.deploy import apply as deploy
-    from pypgflow_ops.deploy import identity, saved_plan
+    from pypgflow_ops.deploy import identity
     from pypgflow_ops.report import plan_text
 
-    if plan_file is not None:
-        if paths or prune:
-            raise UsageError("a saved plan is applied as it was made: no paths, no --prune")
-        saved = saved_plan.read(plan_file)
-        if saved.plan.tenant != tenant:
-            raise UsageError(
-                f"{plan_file} is a plan for tenant {saved.plan.tenant!r}, not {tenant!r}"
-            )
-        source: deploy.FromRepository | deploy.FromSavedPlan = deploy.FromSavedPlan(saved)
-    else:
-        source = deploy.FromRepository(tenant, _linted(paths), prune)
+    source = _source(paths, plan_file, tenant, prune)
 
     def show(plan: Plan) -> None:
         typer.echo(plan_text.render(plan, color=_wants_color()), nl=False)
@@ -203,8 +194,30 @@ def apply(
                 confirm=confirm,
             )
         except psycopg.Error as exc:
-            detail = exc.diag.message_primary or str(exc).splitlines()[0]
+            first_line = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
+            detail = exc.diag.message_primary or first_line
             raise PypgflowError(f"apply failed, nothing was changed: {detail}") from None
+    return _reported(outcome)
+
+
+def _source(
+    paths: list[Path] | None, plan_file: Path | None, tenant: str, prune: bool
+) -> FromRepository | FromSavedPlan:
+    """What to apply: the repository's workflows, or a saved plan."""
+    from pypgflow_ops.deploy import saved_plan
+    from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan
+
+    if plan_file is None:
+        return FromRepository(tenant, _linted(paths), prune)
+    if paths or prune:
+        raise UsageError("a saved plan is applied as it was made: no paths, no --prune")
+    saved = saved_plan.read(plan_file)
+    if saved.plan.tenant != tenant:
+        raise UsageError(f"{plan_file} is a plan for tenant {saved.plan.tenant!r}, not {tenant!r}")
+    return FromSavedPlan(saved)
+
+
+def _reported(outcome: Outcome) -> int:
     if outcome.plan.errors:
         return EXIT_FAILURE
     if outcome.deployment_id is not None:
