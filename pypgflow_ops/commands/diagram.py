@@ -115,7 +115,7 @@ def diagram(
 ) -> int:
     """Draw workflows, or what a change does to them, as Graphviz or Mermaid diagrams."""
     from pypgflow_ops.config import load_config
-    from pypgflow_ops.diagram.drawing import TEXT_FORMATS, draw, format_for, layout_note, scene_for
+    from pypgflow_ops.diagram.drawing import TEXT_FORMATS, draw, format_for, scene_for
 
     file_format = format_for(output, output_format)
     if highlight_problems and (against_ref is not None or against_db):
@@ -127,13 +127,12 @@ def diagram(
     drawables = _load(path, config)
     for drawable, destination in _destinations(path, drawables, output, file_format):
         scene = scene_for(drawable, highlight=highlight_problems, baseline=baseline)
-        note = layout_note(scene, file_format)
-        if note:
+        picture = draw(scene, file_format)
+        for note in picture.notes:
             typer.echo(note, err=True)
-        data = draw(scene, file_format)
         if destination is None:
-            typer.echo(data, nl=False)
+            typer.echo(picture.data, nl=False)
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(data)
+        destination.write_bytes(picture.data)
     return EXIT_OK

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterator
+from enum import StrEnum
 
 from pypgflow_ops.diagram.escape import html_label, visible_lines
 from pypgflow_ops.diagram.scene import MARK_COLORS, Edge, Mark, Node, Scene
 
-# dot needs seconds from about 150 states on and minutes at 2,000 (docs/benchmarks.md); sfdp
-# lays out 2,000 states in seconds.
-LARGE_WORKFLOW_STATES = 150
+# dot takes seconds at 200 states of a typical workflow and minutes at 2,000 (docs/diagrams.md);
+# sfdp lays out 2,000 states in seconds once transition labels are left out.
+LARGE_WORKFLOW_STATES = 200
 FONT = "Helvetica"
 INK = "#3c4450"
 LINE = "#5b6776"
@@ -45,17 +46,24 @@ def tint(color: str, share: float = 0.22) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in rgb)
 
 
-def is_large(scene: Scene) -> bool:
-    return len(scene.nodes) > LARGE_WORKFLOW_STATES
+class Layout(StrEnum):
+    DOT = "dot"  # layered, left to right, every label
+    SFDP = "sfdp"  # force-directed, for large workflows; transition labels are left out
+
+
+def layout_for(scene: Scene) -> Layout:
+    return Layout.SFDP if len(scene.nodes) > LARGE_WORKFLOW_STATES else Layout.DOT
 
 
 def _attributes(attributes: dict[str, str]) -> str:
     return ", ".join(f"{key}={value}" for key, value in attributes.items())
 
 
-def _graph_label(scene: Scene) -> str:
+def _graph_label(scene: Scene, layout: Layout) -> str:
     subtitle = html_label(scene.subtitle)
-    if scene.has_guards:
+    if layout is Layout.SFDP:
+        subtitle += f" · {len(scene.nodes)} states: transition labels left out"
+    elif scene.has_guards:
         subtitle += f" · {GUARD_MARKER} has conditions"
     label = f'<b>{html_label(scene.title)}</b><br/><font point-size="11" color="{QUIET}">'
     label += f"{subtitle}</font>"
@@ -68,7 +76,7 @@ def _graph_label(scene: Scene) -> str:
     return f"<{label}>"
 
 
-def _header(scene: Scene) -> Iterator[str]:
+def _header(scene: Scene, layout: Layout) -> Iterator[str]:
     graph = {
         "rankdir": "LR",
         "fontname": f'"{FONT}"',
@@ -79,9 +87,9 @@ def _header(scene: Scene) -> Iterator[str]:
         "nodesep": "0.35",
         "ranksep": "0.55",
         "pad": "0.3",
-        "label": _graph_label(scene),
+        "label": _graph_label(scene, layout),
     }
-    if is_large(scene):
+    if layout is Layout.SFDP:
         graph |= {"layout": "sfdp", "overlap": "prism", "outputorder": "edgesfirst"}
     yield f"  graph [{_attributes(graph)}];"
     yield (
@@ -114,9 +122,12 @@ def _node_style(node: Node) -> dict[str, str]:
 
 def _node_label(node: Node) -> str:
     """A final state's label in short lines, which keeps its circle small."""
-    if node.final and "\n" not in node.label:
-        return "\n".join(textwrap.wrap(node.label, 12, break_long_words=False)) or node.label
-    return node.label
+    if not node.final:
+        return node.label
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, 12, break_long_words=False)) or line
+        for line in node.label.splitlines()
+    )
 
 
 def _node(node: Node) -> str:
@@ -131,8 +142,8 @@ def _edge_label(edge: Edge) -> str:
     return f"<{label}>"
 
 
-def _edge(edge: Edge) -> str:
-    attributes = {"label": _edge_label(edge)}
+def _edge(edge: Edge, layout: Layout) -> str:
+    attributes = {"label": _edge_label(edge)} if layout is Layout.DOT else {}
     color = MARK_COLORS.get(edge.mark, edge.color)
     if color is not None:
         attributes |= {"color": f'"{color}"', "fontcolor": f'"{color}"'}
@@ -140,15 +151,18 @@ def _edge(edge: Edge) -> str:
         attributes["penwidth"] = "2"
     if edge.mark is Mark.REMOVED:
         attributes["style"] = "dashed"
-    if edge.guarded:
+    if edge.guarded and layout is Layout.DOT:
         attributes["tooltip"] = '"has conditions"'
-    return f"  {node_id(edge.source)} -> {node_id(edge.target)} [{_attributes(attributes)}];"
+    ends = f"{node_id(edge.source)} -> {node_id(edge.target)}"
+    return f"  {ends} [{_attributes(attributes)}];" if attributes else f"  {ends};"
 
 
-def render_dot(scene: Scene) -> str:
-    lines = [f"digraph {node_id(scene.name)} {{", *_header(scene)]
+def render_dot(scene: Scene, layout: Layout | None = None) -> str:
+    """DOT text; the layout is dot, or sfdp for large workflows unless `layout` says otherwise."""
+    layout = layout or layout_for(scene)
+    lines = [f"digraph {node_id(scene.name)} {{", *_header(scene, layout)]
     lines.append(f'  {ENTRY_ID} [shape=point, width=0.14, color="{INK}", fillcolor="{INK}"];')
     lines += [_node(node) for node in scene.nodes]
     lines += [f"  {ENTRY_ID} -> {node_id(n.name)};" for n in scene.entered]
-    lines += [_edge(edge) for edge in scene.edges]
+    lines += [_edge(edge, layout) for edge in scene.edges]
     return "\n".join([*lines, "}"]) + "\n"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from pypgflow_ops.diagram.baseline import Baseline
 from pypgflow_ops.diagram.change import change_scene
-from pypgflow_ops.diagram.dot import LARGE_WORKFLOW_STATES, render_dot
+from pypgflow_ops.diagram.dot import render_dot
 from pypgflow_ops.diagram.mermaid import render_mermaid
+from pypgflow_ops.diagram.render import Picture, large_layout_note, render
 from pypgflow_ops.diagram.scene import Scene, workflow_scene
 from pypgflow_ops.diagram.sources import Drawable
 
@@ -47,22 +48,9 @@ def scene_for(drawable: Drawable, *, highlight: bool, baseline: Baseline | None)
     return workflow_scene(workflow, drawable.problems if highlight else None)
 
 
-def draw(scene: Scene, file_format: Format) -> bytes:
+def draw(scene: Scene, file_format: Format) -> Picture:
     if file_format is Format.MERMAID:
-        return render_mermaid(scene).encode()
-    text = render_dot(scene)
+        return Picture(render_mermaid(scene).encode())
     if file_format is Format.DOT:
-        return text.encode()
-    from pypgflow_ops.diagram.render import render
-
-    return render(text, file_format.value)
-
-
-def layout_note(scene: Scene, file_format: Format) -> str | None:
-    """Why a large workflow is laid out with sfdp (said on stderr, so nobody is surprised)."""
-    if file_format is Format.MERMAID or len(scene.nodes) <= LARGE_WORKFLOW_STATES:
-        return None
-    return (
-        f"note: {scene.name} has {len(scene.nodes)} states, more than "
-        f"{LARGE_WORKFLOW_STATES}: laid out with sfdp, since dot would take minutes"
-    )
+        return Picture(render_dot(scene).encode(), large_layout_note(scene))
+    return render(scene, file_format.value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 from pathlib import Path
 
 from pypgflow_ops.config import Config
@@ -65,3 +66,41 @@ def check_golden(name: str, actual: str) -> None:
     if os.environ.get("PYPGFLOW_UPDATE_GOLDEN"):
         path.write_text(actual, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == actual, f"differs from tests/diagram/golden/{name}"
+
+
+def large_workflow(states: int, seed: int = 5) -> Workflow:
+    """A workflow-like graph: moves mostly a few steps forward, some back, a few far; two or three
+    transitions per state, every state reachable; labels and colours like the examples'."""
+    rng = random.Random(seed)
+    finals = max(1, states // 100)
+    names = [f"step_{i:05d}" for i in range(states - finals)]
+    names += [f"done_{i:03d}" for i in range(finals)]
+    colors = ("orange", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", None)
+    drawn_states = [
+        State(
+            name,
+            initial=i == 0,
+            final=i >= states - finals,
+            metadata={"display_name": name.replace("_", " ").capitalize()}
+            | ({"color": color} if (color := rng.choice(colors)) else {}),
+        )
+        for i, name in enumerate(names)
+    ]
+    transitions = []
+    for i in range(states - finals):
+        targets = {i + 1, min(i + rng.randint(2, 4), states - 1)}
+        if rng.random() < 0.25:
+            targets.add(max(0, i - rng.randint(1, 3)))
+        elif rng.random() < 0.05:
+            targets.add(rng.randrange(states))
+        for k, target in enumerate(sorted(targets)):
+            transitions.append(
+                Transition(
+                    names[i],
+                    names[target],
+                    f"move_{k}",
+                    conditions={"field_required": "x"} if rng.random() < 0.4 else {},
+                    metadata={"display_name": f"Move {k} of {i}"},
+                )
+            )
+    return Workflow(f"large_{states}", "1", tuple(drawn_states), tuple(transitions))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from diagram_cases import EXAMPLES, FIXTURES, drawable, hostile_workflow, workflow
+from diagram_cases import EXAMPLES, FIXTURES, drawable, hostile_workflow, large_workflow, workflow
 
-from pypgflow_ops.diagram import dot_change, to_dot
+from pypgflow_ops.diagram.change import change_scene
 from pypgflow_ops.diagram.escape import visible_lines
 from pypgflow_ops.diagram.render import render
+from pypgflow_ops.diagram.scene import Scene, workflow_scene
+from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -29,10 +31,10 @@ def svg_labels(svg: bytes) -> set[str]:
     }
 
 
-def drawn_without_warnings(dot_text: str, capfd: pytest.CaptureFixture[str]) -> set[str]:
-    svg = render(dot_text, "svg")
-    assert capfd.readouterr().err == ""
-    return svg_labels(svg)
+def drawn_without_warnings(scene: Scene) -> set[str]:
+    picture = render(scene, "svg")
+    assert picture.notes == ()
+    return svg_labels(picture.data)
 
 
 def labels(drawn: Workflow) -> set[str]:
@@ -48,14 +50,40 @@ def labels(drawn: Workflow) -> set[str]:
     [workflow(p) for p in [*EXAMPLES, FIXTURES / "hostile.yaml"]] + [hostile_workflow()],
     ids=lambda w: w.name,
 )
-def test_every_state_and_transition_is_drawn_with_its_label(
-    drawn: Workflow, capfd: pytest.CaptureFixture[str]
-) -> None:
-    assert labels(drawn) - drawn_without_warnings(to_dot(drawn), capfd) == set()
+def test_every_state_and_transition_is_drawn_with_its_label(drawn: Workflow) -> None:
+    assert labels(drawn) - drawn_without_warnings(workflow_scene(drawn)) == set()
 
 
-def test_problems_and_changes_draw_too(capfd: pytest.CaptureFixture[str]) -> None:
+def test_problems_and_changes_draw_too() -> None:
     problems = drawable(FIXTURES / "problems.yaml")
-    drawn_without_warnings(to_dot(problems.workflow, problems.problems), capfd)
+    assert "Orphaned" in drawn_without_warnings(
+        workflow_scene(problems.workflow, problems.problems)
+    )
     old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
-    assert "Paper cheque" in drawn_without_warnings(dot_change(old, new), capfd)  # removed
+    assert "Paper cheque" in drawn_without_warnings(change_scene(old, new))  # removed
+
+
+def test_a_2000_state_workflow_is_laid_out_with_sfdp_and_every_state_drawn() -> None:
+    large = large_workflow(2000)
+    picture = render(workflow_scene(large), "svg")
+    assert picture.notes == (
+        "note: large_2000 has 2000 states, more than 200: laid out with sfdp and without "
+        "transition labels, since dot would take minutes",
+    )
+    assert {words(visible_lines(s.label)) for s in large.states} - svg_labels(picture.data) == set()
+
+
+def test_when_dot_runs_over_its_budget_sfdp_draws_instead() -> None:
+    drawn = workflow(EXAMPLES[0])
+    picture = render(workflow_scene(drawn), "svg", budget=0.001)
+    assert picture.notes == (
+        f"note: dot did not lay out {drawn.name} within 0.001 s: laid out with sfdp and without "
+        "transition labels instead",
+    )
+    assert {words(visible_lines(s.label)) for s in drawn.states} <= svg_labels(picture.data)
+
+
+def test_without_graphviz_one_line_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(PypgflowError, match=r"^Graphviz's `dot` program is not installed: install"):
+        render(workflow_scene(workflow(EXAMPLES[0])), "png")
