@@ -1,0 +1,184 @@
+"""`pypgflow-ops diagram` as users call it: formats, files and folders, errors, change diagrams."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from diagram_cases import EXAMPLES, FIXTURES, GOLDEN
+from typer.testing import CliRunner
+
+from pypgflow_ops.cli import app
+
+runner = CliRunner()
+INSTALL_LINE = (
+    "pypgflow-ops: error: Graphviz's `dot` program is not installed: install Graphviz "
+    "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; others: "
+    "https://graphviz.org/download/), or use --format dot or --format mermaid\n"
+)
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> tuple[int, bytes, str]:
+    old = Path.cwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(app, ["diagram", *map(str, args)])
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+def golden(name: str) -> bytes:
+    return (GOLDEN / name).read_bytes()
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Iterator[Path]:
+    """A repository whose last commit has refund.yaml at version 1.0; the work tree has 1.1."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    shutil.copy(FIXTURES / "change_old.yaml", tmp_path / "refund.yaml")
+    git("add", "refund.yaml")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "1.0")
+    shutil.copy(FIXTURES / "change_new.yaml", tmp_path / "refund.yaml")
+    yield tmp_path
+
+
+def test_dot_to_standard_output_by_default() -> None:
+    assert run(EXAMPLES[0]) == (0, golden(f"{EXAMPLES[0].stem}.dot"), "")
+
+
+def test_mermaid_to_a_file(tmp_path: Path) -> None:
+    code, out, err = run(EXAMPLES[0], "--format", "mermaid", "-o", tmp_path / "x.txt")
+    assert (code, out, err) == (0, b"", "")
+    assert (tmp_path / "x.txt").read_bytes() == golden(f"{EXAMPLES[0].stem}.mmd")
+
+
+def test_the_output_suffix_chooses_the_format(tmp_path: Path) -> None:
+    assert run(EXAMPLES[0], "-o", tmp_path / "x.svg")[0] == 0
+    assert run(EXAMPLES[0], "-o", tmp_path / "x.mmd")[0] == 0
+    assert (tmp_path / "x.svg").read_bytes().startswith(b"<?xml")
+    assert (tmp_path / "x.mmd").read_bytes() == golden(f"{EXAMPLES[0].stem}.mmd")
+
+
+def test_a_folder_gives_one_diagram_per_workflow_in_the_output_folder(tmp_path: Path) -> None:
+    source = tmp_path / "defs"
+    (source / "more").mkdir(parents=True)
+    shutil.copy(EXAMPLES[0], source / "a.yaml")
+    shutil.copy(EXAMPLES[1], source / "more" / "b.yml")
+    code, out, err = run(source, "-f", "png", "-o", tmp_path / "pictures")
+    assert (code, out, err) == (0, b"", "")
+    written = sorted(
+        p.relative_to(tmp_path / "pictures") for p in (tmp_path / "pictures").rglob("*.*")
+    )
+    assert written == [Path("a.png"), Path("more/b.png")]
+    assert (tmp_path / "pictures" / "a.png").read_bytes().startswith(b"\x89PNG\r\n")
+
+
+def test_a_folder_needs_an_output_folder(tmp_path: Path) -> None:
+    code, out, err = run(FIXTURES.parent.parent.parent / "workflows")
+    assert (code, out) == (2, b"")
+    assert err.endswith("is a folder: give -o DIR, the folder to write the diagrams to\n")
+
+
+def test_a_file_lint_cannot_read_is_refused_with_its_problems(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("workflow:\n  name: x\n  version: '1'\nstates: []\n")
+    code, out, err = run("bad.yaml", cwd=tmp_path)
+    assert (code, out) == (1, b"")
+    assert err.splitlines() == [
+        "bad.yaml:1:1: error schema (top level): 'transitions' is a required property",
+        "bad.yaml:4:9: error schema states: [] should be non-empty",
+        "Found 2 problems (2 errors, 0 warnings) in 1 file.",
+        "pypgflow-ops: error: bad.yaml: cannot draw what lint cannot read; fix the errors above",
+    ]
+
+
+def test_without_graphviz_a_picture_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert run(EXAMPLES[0], "-o", tmp_path / "x.svg") == (1, b"", INSTALL_LINE)
+    assert run(EXAMPLES[0], "-f", "mermaid")[0] == 0  # text formats need no Graphviz
+
+
+def test_highlight_problems() -> None:
+    code, out, _ = run(FIXTURES / "problems.yaml", "--highlight-problems")
+    assert (code, out) == (0, golden("problems.dot"))
+
+
+def test_against_a_git_ref(git_repo: Path) -> None:
+    code, out, err = run("refund.yaml", "--against-ref", "HEAD", "-f", "mermaid", cwd=git_repo)
+    assert (code, out, err) == (0, golden("change.mmd"), "")
+
+
+def test_against_a_ref_without_the_file_everything_is_added(git_repo: Path) -> None:
+    shutil.copy(FIXTURES / "change_new.yaml", git_repo / "new.yaml")
+    code, out, _ = run("new.yaml", "--against-ref", "HEAD", cwd=git_repo)
+    assert (code, out) == (0, golden("change_from_nothing.dot"))
+
+
+def test_an_unknown_ref_is_a_usage_error(git_repo: Path) -> None:
+    code, out, err = run("refund.yaml", "--against-ref", "nope", cwd=git_repo)
+    assert (code, out) == (2, b"")
+    assert err == "pypgflow-ops: error: --against-ref nope: no such commit\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--against-db"], "--against-db needs --tenant SLUG"),
+        (["--against-db", "--against-ref", "HEAD", "--tenant", "t"], "give --against-ref or "),
+        (["--tenant", "acme"], "--tenant and --database-url go with --against-db"),
+        (["--highlight-problems", "--against-ref", "HEAD"], "--highlight-problems draws one "),
+    ],
+)
+def test_options_that_do_not_go_together(args: list[str], message: str) -> None:
+    code, out, err = run(EXAMPLES[0], *args)
+    assert (code, out) == (2, b"")
+    assert err.startswith(f"pypgflow-ops: error: {message}")
+
+
+def test_against_the_database(database_url: str) -> None:
+    applied = runner.invoke(
+        app,
+        [
+            "apply",
+            str(FIXTURES / "change_old.yaml"),
+            "--tenant",
+            "acme",
+            "--yes",
+            "--database-url",
+            database_url,
+        ],
+    )
+    assert applied.exit_code == 0, applied.stderr
+    code, out, err = run(
+        FIXTURES / "change_new.yaml",
+        "--against-db",
+        "--tenant",
+        "acme",
+        "--database-url",
+        database_url,
+        "-f",
+        "mermaid",
+    )
+    assert (code, out, err) == (0, golden("change.mmd"), "")
+    code, out, _ = run(
+        FIXTURES / "change_new.yaml",
+        "--against-db",
+        "--tenant",
+        "other",
+        "--database-url",
+        database_url,
+        "-f",
+        "mermaid",
+    )
+    assert (code, out) == (0, golden("change_from_nothing.mmd"))
