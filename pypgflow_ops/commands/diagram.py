@@ -7,18 +7,26 @@ database cannot be reached; 2 on a usage error.
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from pypgflow_ops.diagram.drawing import Format
 from pypgflow_ops.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
     from pypgflow_ops.diagram.baseline import Baseline
     from pypgflow_ops.diagram.sources import Drawable
+
+
+class Format(StrEnum):
+    DOT = "dot"
+    MERMAID = "mermaid"
+    SVG = "svg"
+    PNG = "png"
+    PDF = "pdf"
 
 
 def _baseline(
@@ -55,7 +63,7 @@ def _load(path: Path, config: Config) -> list[Drawable]:
 
 
 def _destinations(
-    path: Path, drawables: list[Drawable], output: Path | None, file_format: Format
+    path: Path, drawables: list[Drawable], output: Path | None, file_format: str
 ) -> list[tuple[Drawable, Path | None]]:
     from pypgflow_ops.diagram.drawing import SUFFIXES
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pypgflow_ops.diagram.baseline import Baseline
 from pypgflow_ops.diagram.change import change_scene
 from pypgflow_ops.diagram.dot import render_dot
 from pypgflow_ops.diagram.mermaid import render_mermaid
@@ -13,32 +12,22 @@ from pypgflow_ops.diagram.render import Picture, large_layout_note, render
 from pypgflow_ops.diagram.scene import Scene, workflow_scene
 from pypgflow_ops.diagram.sources import Drawable
 
-
-class Format(StrEnum):
-    DOT = "dot"
-    MERMAID = "mermaid"
-    SVG = "svg"
-    PNG = "png"
-    PDF = "pdf"
+if TYPE_CHECKING:
+    from pypgflow_ops.diagram.baseline import Baseline
 
 
-SUFFIXES = {
-    Format.DOT: ".dot",
-    Format.MERMAID: ".mmd",
-    Format.SVG: ".svg",
-    Format.PNG: ".png",
-    Format.PDF: ".pdf",
-}
-_BY_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()} | {".gv": Format.DOT}
-TEXT_FORMATS = frozenset({Format.DOT, Format.MERMAID})
+# Format name -> file suffix (the command's --format choices are these names).
+SUFFIXES = {"dot": ".dot", "mermaid": ".mmd", "svg": ".svg", "png": ".png", "pdf": ".pdf"}
+_BY_SUFFIX = {suffix: name for name, suffix in SUFFIXES.items()} | {".gv": "dot"}
+TEXT_FORMATS = frozenset({"dot", "mermaid"})
 
 
-def format_for(output: Path | None, given: Format | None) -> Format:
-    """The format asked for, else the one the output file's suffix names, else DOT."""
+def format_for(output: Path | None, given: str | None) -> str:
+    """The format asked for, else the one the output file's suffix names, else dot."""
     if given is not None:
         return given
     suffix = output.suffix.lower() if output is not None else ""
-    return _BY_SUFFIX.get(suffix, Format.DOT)
+    return _BY_SUFFIX.get(suffix, "dot")
 
 
 def scene_for(drawable: Drawable, *, highlight: bool, baseline: Baseline | None) -> Scene:
@@ -48,9 +37,9 @@ def scene_for(drawable: Drawable, *, highlight: bool, baseline: Baseline | None)
     return workflow_scene(workflow, drawable.problems if highlight else None)
 
 
-def draw(scene: Scene, file_format: Format) -> Picture:
-    if file_format is Format.MERMAID:
+def draw(scene: Scene, file_format: str) -> Picture:
+    if file_format == "mermaid":
         return Picture(render_mermaid(scene).encode())
-    if file_format is Format.DOT:
+    if file_format == "dot":
         return Picture(render_dot(scene).encode(), large_layout_note(scene))
-    return render(scene, file_format.value)
+    return render(scene, file_format)
