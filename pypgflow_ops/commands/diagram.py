@@ -123,12 +123,12 @@ def diagram(
 ) -> int:
     """Draw workflows, or what a change does to them, as Graphviz or Mermaid diagrams."""
     from pypgflow_ops.config import load_config
-    from pypgflow_ops.diagram.drawing import TEXT_FORMATS, draw, format_for, scene_for
+    from pypgflow_ops.diagram.drawing import BINARY_FORMATS, draw, format_for, scene_for
 
     file_format = format_for(output, output_format)
     if highlight_problems and (against_ref is not None or against_db):
         raise UsageError("--highlight-problems draws one version: leave out --against-*")
-    if output is None and file_format not in TEXT_FORMATS and sys.stdout.isatty():
+    if output is None and file_format in BINARY_FORMATS and sys.stdout.isatty():
         raise UsageError(f"{file_format} is binary: write it to a file with -o FILE")
     config = load_config(None)
     baseline = _baseline(against_ref, against_db, tenant, database_url, config)

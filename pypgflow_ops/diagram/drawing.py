@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # Format name -> file suffix (the command's --format choices are these names).
 SUFFIXES = {"dot": ".dot", "mermaid": ".mmd", "svg": ".svg", "png": ".png", "pdf": ".pdf"}
 _BY_SUFFIX = {suffix: name for name, suffix in SUFFIXES.items()} | {".gv": "dot"}
-TEXT_FORMATS = frozenset({"dot", "mermaid"})
+BINARY_FORMATS = frozenset({"png", "pdf"})
 
 
 def format_for(output: Path | None, given: str | None) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -182,3 +184,22 @@ def test_against_the_database(database_url: str) -> None:
         "mermaid",
     )
     assert (code, out) == (0, golden("change_from_nothing.mmd"))
+
+
+def test_png_is_not_written_to_a_terminal() -> None:
+    terminal, screen = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pypgflow_ops", "diagram", str(EXAMPLES[0]), "-f", "png"],
+            stdout=screen,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(screen)
+        os.close(terminal)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "pypgflow-ops: error: png is binary: write it to a file with -o FILE\n",
+    )
