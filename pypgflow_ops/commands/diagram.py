@@ -62,18 +62,25 @@ def _load(path: Path, config: Config) -> list[Drawable]:
         raise
 
 
+def _check_output(path: Path, output: Path | None) -> None:
+    if not path.is_dir():
+        return
+    if output is None:
+        raise UsageError(f"{path} is a folder: give -o DIR, the folder to write the diagrams to")
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"{output} is a file: -o must name a folder when PATH is a folder")
+
+
 def _destinations(
     path: Path, drawables: list[Drawable], output: Path | None, file_format: str
 ) -> list[tuple[Drawable, Path | None]]:
     from pypgflow_ops.diagram.drawing import SUFFIXES
 
-    suffix = SUFFIXES[file_format]
-    if not path.is_dir():
+    if not drawables:
+        raise UsageError(f"{path}: no workflow files (*.yaml, *.yml) in it")
+    if output is None or not path.is_dir():  # a folder always has an output (_check_output)
         return [(drawable, output) for drawable in drawables]
-    if output is None:
-        raise UsageError(f"{path} is a folder: give -o DIR, the folder to write the diagrams to")
-    if output.exists() and not output.is_dir():
-        raise UsageError(f"{output} is a file: -o must name a folder when PATH is a folder")
+    suffix = SUFFIXES[file_format]
     return [
         (d, (output / Path(d.workflow.source or "").relative_to(path)).with_suffix(suffix))
         for d in drawables
@@ -130,6 +137,7 @@ def diagram(
         raise UsageError("--highlight-problems draws one version: leave out --against-*")
     if output is None and file_format in BINARY_FORMATS and sys.stdout.isatty():
         raise UsageError(f"{file_format} is binary: write it to a file with -o FILE")
+    _check_output(path, output)
     config = load_config(None)
     baseline = _baseline(against_ref, against_db, tenant, database_url, config)
     drawables = _load(path, config)

@@ -91,6 +91,12 @@ def test_a_folder_needs_an_output_folder(tmp_path: Path) -> None:
     assert err.endswith("is a folder: give -o DIR, the folder to write the diagrams to\n")
 
 
+def test_a_folder_without_workflows_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = run(tmp_path, "-o", tmp_path / "out")
+    assert (code, out) == (2, b"")
+    assert err == f"pypgflow-ops: error: {tmp_path}: no workflow files (*.yaml, *.yml) in it\n"
+
+
 def test_a_file_lint_cannot_read_is_refused_with_its_problems(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("workflow:\n  name: x\n  version: '1'\nstates: []\n")
     code, out, err = run("bad.yaml", cwd=tmp_path)
