@@ -106,7 +106,7 @@ def _header(scene: Scene, layout: Layout) -> Iterator[str]:
 def _node_style(node: Node) -> dict[str, str]:
     style: dict[str, str] = {}
     if node.final:
-        style |= {"shape": "doublecircle", "style": "filled", "margin": "0.04"}
+        style |= {"shape": "doublecircle", "style": "filled", "margin": "0.04", "width": "1.1"}
     if node.color is not None:
         style |= {"fillcolor": f'"{tint(node.color)}"', "color": f'"{node.color}"'}
     if node.mark is not Mark.PLAIN:
