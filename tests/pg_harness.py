@@ -21,7 +21,7 @@ import uuid
 import warnings
 from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -87,6 +87,15 @@ def with_database(url: str, dbname: str) -> str:
         parts = urlsplit(url)
         return urlunsplit(parts._replace(path=f"/{dbname}"))
     return make_conninfo(url, dbname=dbname)
+
+
+def with_user(url: str, user: str) -> str:
+    """`url` logging in as another user, without a password."""
+    if "://" in url:
+        parts = urlsplit(url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        return urlunsplit(parts._replace(netloc=f"{quote(user, safe='')}@{host}"))
+    return make_conninfo(url, user=user, password="")
 
 
 def _check_reachable(url: str, origin: str) -> None:

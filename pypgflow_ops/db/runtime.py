@@ -132,14 +132,14 @@ def upgrade(
     todo = pending_steps(conn, names)
     if not todo:
         return UpgradeResult(previous, ())
-    for role in (names.anon_role, names.authenticated_role):
-        _ensure_role(conn, role)
     row = conn.execute(
         "select current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
         [lock_timeout],
     ).fetchone()
     assert row is not None
     try:
+        for role in (names.anon_role, names.authenticated_role):
+            _ensure_role(conn, role)
         for version in sorted({step.version for step in todo}):
             for step in (step for step in todo if step.version == version):
                 text = render(step.template, **names.identifiers())

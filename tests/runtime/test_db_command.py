@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
+import psycopg
 import pytest
+from pg_harness import with_user
+from psycopg import sql
 from typer.testing import CliRunner
 
 from pypgflow_ops.cli import app
@@ -66,7 +70,7 @@ def test_an_unreachable_database_is_one_line_and_exit_1(command: str) -> None:
 
 
 def test_a_refused_login_is_one_line_and_exit_1(pg_server: str) -> None:
-    url = pg_server.replace("postgres@", "no_such_role_x@", 1)
+    url = with_user(pg_server, "no_such_role_x")
     code, _, err = db("status", "--database-url", url)
     assert code == 1
     assert err.startswith("pypgflow-ops: error: cannot connect to PostgreSQL (host ")
@@ -74,8 +78,6 @@ def test_a_refused_login_is_one_line_and_exit_1(pg_server: str) -> None:
 
 
 def test_a_failed_upgrade_changes_nothing(empty_url: str) -> None:
-    import psycopg
-
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("create schema api")
     code, _, err = db("upgrade", "--database-url", empty_url)
@@ -88,3 +90,18 @@ def test_a_failed_upgrade_changes_nothing(empty_url: str) -> None:
         assert runtime.installed_version(conn) is None
         row = conn.execute("select count(*) from pg_namespace where nspname = 'pypgflow'")
         assert row.fetchone() == (0,)
+
+
+def test_a_role_that_may_not_install_gets_one_line(empty_url: str, pg_server: str) -> None:
+    role = f"pypgflow_test_weak_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(sql.SQL("create role {} login").format(sql.Identifier(role)))
+    try:
+        code, _, err = db("upgrade", "--database-url", with_user(empty_url, role))
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop role {}").format(sql.Identifier(role)))
+    assert code == 1
+    assert err.startswith("pypgflow-ops: error: runtime upgrade failed: permission denied ")
+    assert err.endswith("(SQLSTATE 42501)\n")
+    assert err.count("\n") == 1

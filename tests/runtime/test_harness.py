@@ -72,3 +72,10 @@ def test_no_server_anywhere_fails_with_one_message_naming_the_setting(
         "(no Docker engine answers (/nonexistent/docker.sock: No such file or directory); "
         "no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin)"
     )
+
+
+def test_with_user_replaces_the_login_and_drops_the_password() -> None:
+    from pg_harness import with_user
+
+    assert with_user("postgresql://u:p@h:5/d", "weak one") == "postgresql://weak%20one@h:5/d"
+    assert "user=w" in with_user("host=h user=u password=p dbname=d", "w")

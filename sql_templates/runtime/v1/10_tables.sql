@@ -98,10 +98,9 @@ create table {{ s }}.entity_workflow_instances (
 create unique index entity_workflow_instances_one_running
     on {{ s }}.entity_workflow_instances (tenant_id, workflow_name, entity_table, entity_id)
     where completed_at is null;
+-- GET /entity_workflows?entity_table=eq.x&entity_id=eq.y, finished instances included
 create index entity_workflow_instances_entity
     on {{ s }}.entity_workflow_instances (tenant_id, entity_table, entity_id);
-create index entity_workflow_instances_definition
-    on {{ s }}.entity_workflow_instances (tenant_id, workflow_definition_id);
 
 -- The audit trail. sequence numbers an instance's moves (0 is its start): the primary key makes
 -- a fork impossible, and it orders history where executed_at (a transaction's start) cannot. id is
