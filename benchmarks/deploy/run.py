@@ -74,7 +74,6 @@ def _apply(
         tenant,
         apply.FromRepository(tenant, desired),
         actor="benchmark",
-        git_commit=None,
         on_wait=print,
         show=lambda plan: None,
         confirm=lambda: True,

@@ -101,13 +101,19 @@ def plan(
             raise
         raise PypgflowError(str(exc)) from None  # exit 2 means "changes" here: say 1
     live = _read_live_state(database_url, tenant, desired)
-    saved = plan_against(tenant, desired, live, prune=prune)
+    saved = plan_against(tenant, desired, live, prune=prune, git_commit=_git_commit(paths))
     if out is not None:
         _save(out, saved)
     typer.echo(_render(output_format, saved.plan, desired, live), nl=False)
     if saved.plan.errors:
         return EXIT_FAILURE
     return EXIT_CHANGES if detailed_exitcode and saved.plan.has_changes else EXIT_OK
+
+
+def _git_commit(paths: list[Path] | None) -> str | None:
+    from pypgflow_ops.deploy.identity import git_commit
+
+    return git_commit(paths[0] if paths else Path())
 
 
 def _read_live_state(
@@ -188,7 +194,6 @@ def apply(
                 tenant,
                 source,
                 actor=identity.actor(actor),
-                git_commit=identity.git_commit(paths[0] if paths else Path()),
                 on_wait=lambda message: typer.echo(message, err=True),
                 show=show,
                 confirm=confirm,
@@ -208,7 +213,7 @@ def _source(
     from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan
 
     if plan_file is None:
-        return FromRepository(tenant, _linted(paths), prune)
+        return FromRepository(tenant, _linted(paths), prune, _git_commit(paths))
     if paths or prune:
         raise UsageError("a saved plan is applied as it was made: no paths, no --prune")
     saved = saved_plan.read(plan_file)

@@ -39,13 +39,17 @@ _CREATING = (Action.CREATE, Action.NEW_VERSION)
 
 
 def plan_against(
-    tenant: str, desired: Sequence[Workflow], live: LiveState, *, prune: bool
+    tenant: str,
+    desired: Sequence[Workflow],
+    live: LiveState,
+    *,
+    prune: bool,
+    git_commit: str | None = None,
 ) -> SavedPlan:
     plan = make_plan(tenant, desired, live, runtime_target=runtime.RUNTIME_VERSION, prune=prune)
     written = {(c.workflow, c.version) for c in plan.changes if c.action in _CREATING}
-    return SavedPlan(
-        plan, fingerprint(live), tuple(w for w in desired if (w.name, w.version) in written)
-    )
+    new = tuple(w for w in desired if (w.name, w.version) in written)
+    return SavedPlan(plan, fingerprint(live), new, git_commit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +59,12 @@ class FromRepository:
     tenant: str
     desired: tuple[Workflow, ...]
     prune: bool = False
+    git_commit: str | None = None
 
     def decide(self, live: LiveState) -> SavedPlan:
-        return plan_against(self.tenant, self.desired, live, prune=self.prune)
+        return plan_against(
+            self.tenant, self.desired, live, prune=self.prune, git_commit=self.git_commit
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +91,14 @@ class FromSavedPlan:
         return self.saved
 
 
-def _write(
-    conn: psycopg.Connection[Any], saved_plan: SavedPlan, actor: str, git_commit: str | None
-) -> uuid.UUID:
+def _write(conn: psycopg.Connection[Any], saved_plan: SavedPlan, actor: str) -> uuid.UUID:
     plan = saved_plan.plan
     if plan.runtime_action is not RuntimeAction.NONE:
         runtime.upgrade(conn)
     tenant_id = ensure_tenant(conn, plan.tenant)
     workflows = {(w.name, w.version): w for w in saved_plan.workflows}
     write_changes(conn, tenant_id, plan, workflows, actor)
-    return record_deployment(conn, tenant_id, plan, actor, git_commit)
+    return record_deployment(conn, tenant_id, plan, actor, saved_plan.git_commit)
 
 
 def apply(
@@ -102,7 +107,6 @@ def apply(
     source: FromRepository | FromSavedPlan,
     *,
     actor: str,
-    git_commit: str | None,
     on_wait: Callable[[str], None],
     show: Callable[[Plan], None],
     confirm: Callable[[], bool],
@@ -115,4 +119,4 @@ def apply(
         show(plan)
         if plan.errors or not plan.has_changes or not confirm():
             return Outcome(plan, None)
-        return Outcome(plan, _write(conn, saved_plan, actor, git_commit))
+        return Outcome(plan, _write(conn, saved_plan, actor))

@@ -23,6 +23,7 @@ class SavedPlan:
     plan: Plan
     fingerprint: str
     workflows: tuple[Workflow, ...]  # the versions the plan creates
+    git_commit: str | None = None  # of the repository the plan was made from
 
 
 def workflow_from_canonical(data: Mapping[str, Any]) -> Workflow:
@@ -46,6 +47,7 @@ def dumps(saved: SavedPlan) -> str:
         {
             "saved_plan_format": SAVED_PLAN_FORMAT,
             "fingerprint": saved.fingerprint,
+            "git_commit": saved.git_commit,
             "plan": saved.plan.to_dict(),
             "definitions": [w.canonical() for w in saved.workflows],
         },
@@ -78,6 +80,7 @@ def loads(text: str, path: Path) -> SavedPlan:
             plan=Plan.from_dict(data["plan"]),
             fingerprint=data["fingerprint"],
             workflows=tuple(workflow_from_canonical(w) for w in data["definitions"]),
+            git_commit=data["git_commit"],
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PypgflowError(

@@ -25,7 +25,6 @@ def _apply_counted(url: str, tenant: str, folder: Path) -> tuple[int, int]:
                 tenant,
                 apply.FromRepository(tenant, desired),
                 actor="test",
-                git_commit=None,
                 on_wait=print,
                 show=lambda plan: None,
                 confirm=lambda: True,
