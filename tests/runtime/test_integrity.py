@@ -187,3 +187,24 @@ def test_an_instance_held_longer_than_the_lock_timeout_is_busy(
     assert raised.value.sqlstate == "PT503"
     [row] = [r for r in get(runtime_conn, "entity_workflows", tenant) if r["id"] == started["id"]]
     assert row["current_state"] == "new"
+
+
+def test_a_queued_transition_leaves_the_callers_lock_timeout_alone(
+    runtime_conn: Conn, runtime_database_url: str, tenant: uuid.UUID
+) -> None:
+    started = rpc(runtime_conn, "start_workflow", tenant, workflow_name="order",
+                  entity_table="orders", entity_id=str(uuid.uuid4()))
+    holder = psycopg.connect(runtime_database_url)
+    holder.execute("select 1 from pypgflow.entity_workflow_instances where id = %s for update",
+                   [started["id"]])
+    release = threading.Timer(0.3, holder.rollback)
+    release.start()
+    with runtime_conn.transaction():
+        runtime_conn.execute("set local lock_timeout = '42s'")
+        runtime_conn.execute("select set_config('pypgflow.tenant_id', %s, true)", [str(tenant)])
+        moved = runtime_conn.execute("select current_state from api.execute_transition(%s, "
+                                     "'cancelled', 'x')", [started["id"]]).fetchone()
+        setting = runtime_conn.execute("show lock_timeout").fetchone()
+    release.join()
+    holder.close()
+    assert (moved, setting) == (("cancelled",), ("42s",))

@@ -209,11 +209,11 @@ create function {{ a }}.execute_transition(
 language plpgsql
 security definer
 set search_path = {{ s }}, pg_temp
-set lock_timeout = '5s'
 as $body$
 declare
     tenant uuid := require_tenant();
     given_context jsonb := coalesce(execute_transition.context, '{}');
+    caller_lock_timeout text;
     instance entity_workflow_instances;
     move record;
     missing text[] := '{}';
@@ -232,8 +232,11 @@ begin
     where i.tenant_id = tenant and i.id = execute_transition.instance_id
     for update skip locked;
     if not found then
-        -- Held by a concurrent call (or absent): queue behind it, at most lock_timeout.
+        -- Held by a concurrent call (or absent): queue behind it, for at most 5 s. The timeout is
+        -- set here rather than on the function, whose every call would then pay for it.
+        caller_lock_timeout := current_setting('lock_timeout');
         begin
+            perform set_config('lock_timeout', '5s', true);
             select i.* into instance
             from entity_workflow_instances i
             where i.tenant_id = tenant and i.id = execute_transition.instance_id
@@ -245,8 +248,9 @@ begin
                                  execute_transition.instance_id),
                 hint = 'Retry the request.';
         end;
+        perform set_config('lock_timeout', caller_lock_timeout, true);
     end if;
-    if not found then
+    if instance.id is null then
         raise exception using
             errcode = 'PT404',
             message = format('unknown workflow instance %s', execute_transition.instance_id);

@@ -1,0 +1,65 @@
+"""Backend CPU per transaction, one session, no client round trips: what the engine itself costs.
+
+    .venv/bin/python benchmarks/runtime/server_cost.py [MAINTENANCE_URL] [--calls N]
+
+Runs, inside the server, N transactions (a DO loop that commits each iteration) of the baseline's
+UPDATE + INSERT and N of api.execute_transition, and reads the backend's CPU time from /proc (the
+server must run on this machine). Less sensitive to a busy machine than tps; the median of three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import DATABASE, prepare
+
+ID = "('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid"
+BODIES = {
+    "baseline": (
+        "update baseline.instances set current_state = 'working', "
+        f"transition_count = transition_count + 1, updated_at = now() where id = {ID}; "
+        "insert into baseline.history (tenant_id, instance_id, sequence, from_state, to_state, "
+        f"transition_name, executed_by) values ('b0000000-0000-4000-8000-000000000001', {ID}, "
+        "1, 'working', 'working', 'tick', 'bench');"
+    ),
+    "execute_transition": f"perform api.execute_transition({ID}, 'working', 'bench');",
+}
+CLAIMS = '{"tenant_id": "b0000000-0000-4000-8000-000000000001"}'
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", nargs="?", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--calls", type=int, default=5000)
+    args = parser.parse_args()
+    url = prepare(args.url)
+    costs: dict[str, list[float]] = {name: [] for name in BODIES}
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("select set_config('request.jwt.claims', %s, false)", [CLAIMS])
+        pid = conn.info.backend_pid
+        for _ in range(3):
+            for name, body in BODIES.items():
+                loop = f"do $$ begin for n in 1..{args.calls} loop {body} commit; end loop; end $$"
+                before = cpu_seconds(pid)
+                conn.execute(loop.encode())
+                costs[name].append((cpu_seconds(pid) - before) / args.calls * 1e6)
+    for name, figures in costs.items():
+        print(f"{name}: {statistics.median(figures):.0f} us of backend CPU per transaction")
+    with psycopg.connect(args.url, autocommit=True) as conn:
+        conn.execute(f"drop database {DATABASE} with (force)".encode())
+
+
+if __name__ == "__main__":
+    main()
