@@ -59,6 +59,8 @@ def _settings_from_yaml(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the configuration: {exc.strerror}") from None
+    if all(not line.strip() or line.lstrip().startswith(b"#") for line in data.splitlines()):
+        return {}  # an empty configuration means the defaults
     loaded = load(data, str(path))
     if loaded.document is None:
         problem = loaded.problems[0]
@@ -74,8 +76,10 @@ def _parse(settings: Mapping[str, Any], source: Path) -> Config:
                 f"{source}: unknown setting {key!r}; known: {', '.join(sorted(known))}"
             )
     paths = settings.get("paths", ["workflows"])
-    if not (isinstance(paths, list) and paths and all(isinstance(p, str) for p in paths)):
+    if not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)):
         raise UsageError(f"{source}: `paths` must be a list of folder or file names")
+    if not paths:
+        raise UsageError(f"{source}: `paths` is empty; name at least one folder or file")
     size = settings.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise UsageError(f"{source}: `max-file-size` must be a positive number of bytes")
@@ -94,11 +98,11 @@ def _level(rule: str, value: Any, source: Path) -> Severity | None:
         raise UsageError(
             f"{source}: rule {rule!r} cannot be tuned: without it the file cannot be read"
         )
-    if value is False:
+    if value is False and source.suffix != ".toml":
         raise UsageError(
             f'{source}: rules.{rule}: write "off" in quotes (YAML reads an unquoted off as false)'
         )
-    if value not in _LEVELS:
+    if not isinstance(value, str) or value not in _LEVELS:
         raise UsageError(f"{source}: rules.{rule} must be error, warning or off, not {value!r}")
     return _LEVELS[value]
 
@@ -119,6 +123,8 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
     path = explicit or find_config((start or Path.cwd()).resolve())
     if path is None:
         return Config()
+    if explicit is not None and explicit.is_dir():
+        raise UsageError(f"{explicit}: is a folder; name the configuration file itself")
     if explicit is not None and not explicit.is_file():
         raise UsageError(f"{explicit}: no such configuration file")
     if path.suffix == ".toml":

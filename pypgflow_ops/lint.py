@@ -15,13 +15,13 @@ from pathlib import Path
 
 from pypgflow_ops.building import build_workflow
 from pypgflow_ops.config import Config
+from pypgflow_ops.discovery import discover
 from pypgflow_ops.errors import UsageError
-from pypgflow_ops.loading import load
+from pypgflow_ops.loading import load, too_large
 from pypgflow_ops.model import Position, Workflow
 from pypgflow_ops.problems import LintResult, Problem, Severity
 from pypgflow_ops.schema import is_valid, schema_problems
 
-WORKFLOW_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_MIN_FILES = 16
 _CHUNK = 8
@@ -75,18 +75,20 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 def lint_file(data: bytes, file: str, config: Config) -> FileResult:
     """One file's problems, and its workflow when the file could be read into one."""
+    if len(data) > config.max_file_size:
+        return [too_large(file, len(data), config.max_file_size)], None
     with _cycle_collector_paused():
         return _lint_file(data, file, config)
 
 
 def _lint_file(data: bytes, file: str, config: Config) -> FileResult:
-    loaded = load(data, file, max_size=config.max_file_size)
+    loaded = load(data, file)
     if loaded.document is None:
         return list(loaded.problems), None
     document = loaded.document
     valid = is_valid(document.data)
     if not valid:  # rare: load again, placing every node, to say exactly where it is wrong
-        reloaded = load(data, file, max_size=config.max_file_size, every_position=True)
+        reloaded = load(data, file, every_position=True)
         document = reloaded.document or document
     problems = list(_tuned(schema_problems(document, file, valid=valid), config))
     if any(
@@ -104,33 +106,20 @@ def _lint_file(data: bytes, file: str, config: Config) -> FileResult:
 
 def _lint_path(path: str, config: Config) -> FileResult:
     try:
+        size = os.stat(path).st_size
+        if size > config.max_file_size:  # refused unread
+            return [too_large(path, size, config.max_file_size)], None
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-    return lint_file(data, path, config)
+    try:
+        return lint_file(data, path, config)
+    except Exception as exc:  # a bug: say which file shows it
+        raise RuntimeError(f"{path}: {type(exc).__name__}: {exc}") from exc
 
 
 def _lint_chunk(paths: list[str], config: Config) -> list[FileResult]:
     return [_lint_path(path, config) for path in paths]
-
-
-def _walk(folder: Path) -> Iterator[str]:
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, .venv, ...
-        yield from (str(Path(root, n)) for n in names if n.endswith(WORKFLOW_SUFFIXES))
-
-
-def discover(paths: Sequence[Path]) -> list[str]:
-    """Files named, and *.yaml / *.yml below folders named (hidden folders skipped), sorted."""
-    found: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(_walk(path))
-        elif path.is_file():
-            found.append(str(path))
-        else:
-            raise UsageError(f"{path}: no such file or folder")
-    return sorted(dict.fromkeys(found))
 
 
 def _run(files: list[str], config: Config) -> list[FileResult]:

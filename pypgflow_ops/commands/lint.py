@@ -40,6 +40,7 @@ def lint(
 ) -> int:
     """Check workflow files against the schema and the state-machine rules."""
     from pypgflow_ops.config import load_config
+    from pypgflow_ops.errors import UsageError
     from pypgflow_ops.lint import lint_paths
     from pypgflow_ops.report.lint import LINT_FORMATS
 
@@ -47,6 +48,12 @@ def lint(
     if not paths:
         base = config.source.parent if config.source else Path()
         paths = [Path(os.path.relpath(base / p)) for p in config.paths]
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            origin = f"`paths` in {config.source}" if config.source else "the default path"
+            raise UsageError(
+                f"{missing[0]}: no such file or folder (from {origin}); name the files to lint"
+            )
     result = lint_paths(paths, config)
     typer.echo(LINT_FORMATS[output_format](result, color=_wants_color()), nl=False)
     return result.exit_code

@@ -10,6 +10,7 @@ Paths become URIs relative to `%SRCROOT%` (the checkout, for code scanning); abs
 from __future__ import annotations
 
 import json
+import os
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -42,7 +43,8 @@ def _artifact_location(file: str) -> dict[str, str]:
     path = PurePosixPath(file)
     if path.is_absolute():
         return {"uri": path.as_uri()}
-    return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
+    # os.fsencode: a file name that is not UTF-8 reaches us with surrogates; quote its raw bytes.
+    return {"uri": quote(os.fsencode(path.as_posix())), "uriBaseId": "%SRCROOT%"}
 
 
 def _result(problem: Problem, rule_index: int, artifact: dict[str, str]) -> dict[str, Any]:

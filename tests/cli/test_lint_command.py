@@ -146,3 +146,22 @@ def test_the_installed_entry_points_run_without_a_traceback(tmp_path: Path) -> N
     assert done.returncode == 1
     assert done.stdout.startswith(f"{tmp_path / 'bad.yaml'}:1:11: error yaml-syntax byte 0xff")
     assert "Traceback" not in done.stderr
+
+
+def test_an_empty_configuration_file_means_the_defaults(tmp_path: Path) -> None:
+    (tmp_path / "workflows").mkdir()
+    (tmp_path / "workflows" / "broken.yaml").write_text(BROKEN)
+    (tmp_path / ".pypgflow-ops.yaml").write_text("# nothing tuned yet\n")
+    code, out, _ = run(cwd=tmp_path)
+    assert code == 1
+    assert out.startswith("workflows/broken.yaml:7:5: error no-path-to-final")
+
+
+def test_a_configured_path_that_is_missing_names_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.pypgflow-ops]\npaths = ["defs"]\n')
+    code, _, err = run(cwd=tmp_path)
+    assert code == 2
+    assert err == (
+        f"pypgflow-ops: error: defs: no such file or folder (from `paths` in "
+        f"{tmp_path / 'pyproject.toml'}); name the files to lint\n"
+    )

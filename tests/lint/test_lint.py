@@ -151,3 +151,68 @@ def test_many_files_are_linted_in_parallel_with_the_same_result_as_one_by_one(
     assert parallel.files == 40
     assert list(parallel.problems) == sorted(one_by_one)
     assert {p.rule for p in parallel.problems} == {"no-final-state"}
+
+
+def test_every_unknown_key_is_reported_at_its_own_line() -> None:
+    text = GOOD.replace("    initial: true", "    inital: true\n    finl: false")
+    result = lint_source(text.encode(), "wf.yaml")
+    assert [(p.line, p.message) for p in result.problems] == [
+        (8, "states[0]: unknown key 'inital'; did you mean 'initial'?"),
+        (9, "states[0]: unknown key 'finl'; did you mean 'final'?"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (
+            ("    initial: true", "    initial: maybe"),
+            8,
+            'states[0].initial: expected true or false, not "maybe"',
+        ),
+        (
+            ("  name: review", "  name: has space"),
+            2,
+            'workflow.name: "has space" is not allowed here. An identifier',
+        ),
+        (("  name: review", "  name:"), 2, "workflow.name has no value; write one"),
+        (
+            ("  - name: draft", "  - name: " + "d" * 80),
+            7,
+            "states[0].name: longer than 63 characters",
+        ),
+        (
+            ("    metadata:\n      display_name: In review", "    metadata: [x]"),
+            10,
+            "states[1].metadata: expected a mapping, not a list",
+        ),
+    ],
+)
+def test_schema_messages_speak_yaml_and_say_what_is_allowed(
+    change: tuple[str, str], line: int, message: str
+) -> None:
+    result = lint_source(GOOD.replace(*change).encode(), "wf.yaml")
+    assert [p.line for p in result.problems] == [line]
+    assert result.problems[0].message.startswith(message)
+
+
+def test_files_over_the_size_limit_are_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(2_000_000)  # sparse: nothing to read if the limit is honoured
+    result = lint_paths([big], Config(max_file_size=1_000_000))
+    assert [(p.line, p.rule) for p in result.problems] == [(1, "yaml-syntax")]
+    assert "2,000,000 bytes, over the limit of 1,000,000" in result.problems[0].message
+
+
+def test_an_unexpected_failure_names_the_file_that_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "wf.yaml", GOOD)
+
+    def explode(*_: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr("pypgflow_ops.lint.build_workflow", explode)
+    with pytest.raises(RuntimeError, match=r"wf\.yaml: ValueError: boom"):
+        lint_paths([tmp_path / "wf.yaml"])

@@ -1,0 +1,194 @@
+"""YAML events -> plain data, refusing what workflow files may not contain.
+
+Anchors and aliases are refused as their events arrive, before anything is built from them, so an
+alias bomb costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from pypgflow_ops.loading.refusal import Refusal, position_of
+from pypgflow_ops.loading.scalars import (
+    STR_TAG,
+    YES_NO,
+    ImplicitScalar,
+    NodePath,
+    convert,
+    describe,
+    maybe_converted,
+    plain_text,
+)
+from pypgflow_ops.model import Position
+
+MAX_DEPTH = 64
+
+
+class NeedsPositions(Exception):
+    """A problem was found where positions were not kept: load again, keeping them all."""
+
+
+def _refuse_tag(event: yaml.CollectionStartEvent | yaml.ScalarEvent) -> None:
+    if event.tag not in (None, "!", STR_TAG):
+        shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+        raise Refusal(
+            "yaml-syntax",
+            position_of(event.start_mark),
+            f"explicit tag {shown} is not allowed; remove it",
+        )
+
+
+class Builder:
+    def __init__(self, every_position: bool) -> None:
+        # The top two levels (`workflow`, `states`, each state and transition entry) are always
+        # placed; deeper nodes only on request, since most files need no more than that.
+        self.placed_depth = MAX_DEPTH + 1 if every_position else 2
+        self.values: dict[NodePath, Any] = {}
+        self.keys: dict[NodePath, Any] = {}
+        self.implicit: list[ImplicitScalar] = []
+
+    def document(self, events: Iterator[yaml.Event]) -> dict[str, Any]:
+        root: Any = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise Refusal(
+                        "yaml-syntax",
+                        position_of(event.start_mark),
+                        "a second YAML document; keep one workflow per file",
+                    )
+            elif isinstance(event, yaml.NodeEvent):
+                root = self._node(event, events, (), 0)
+        if documents == 0:
+            raise Refusal("yaml-syntax", Position(1, 1), "the file is empty; write a workflow")
+        if not isinstance(root, dict):
+            raise Refusal(
+                "yaml-syntax",
+                position_of(self.values[()]) if () in self.values else Position(1, 1),
+                "the top level must be a mapping with `workflow`, `states` and `transitions`",
+            )
+        return root
+
+    def _node(
+        self, event: yaml.Event, events: Iterator[yaml.Event], path: NodePath, depth: int
+    ) -> Any:
+        mark = event.start_mark
+        if depth <= self.placed_depth:
+            self.values[path] = mark
+        if isinstance(event, yaml.AliasEvent):
+            raise Refusal(
+                "yaml-anchor",
+                position_of(mark),
+                "aliases (*name) are not allowed; write the value out",
+            )
+        if not isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            raise AssertionError(f"the parser gave {event} where a node belongs")
+        if event.anchor is not None:
+            raise Refusal(
+                "yaml-anchor",
+                position_of(mark),
+                f"anchor &{event.anchor} is not allowed; workflow files need no anchors",
+            )
+        if type(event) is yaml.ScalarEvent:
+            return self._scalar(event, path)
+        if depth > MAX_DEPTH:
+            raise Refusal(
+                "yaml-syntax", position_of(mark), f"nesting deeper than {MAX_DEPTH} levels"
+            )
+        _refuse_tag(event)
+        if type(event) is yaml.SequenceStartEvent:
+            return self._sequence(events, path, depth)
+        return self._mapping(events, path, depth)
+
+    def _sequence(self, events: Iterator[yaml.Event], path: NodePath, depth: int) -> list[Any]:
+        items: list[Any] = []
+        for event in events:
+            if type(event) is yaml.SequenceEndEvent:
+                return items
+            text = plain_text(event)
+            if text is None:
+                items.append(self._node(event, events, (*path, len(items)), depth + 1))
+            else:
+                if depth < self.placed_depth:
+                    self.values[(*path, len(items))] = event.start_mark
+                items.append(text)
+        raise AssertionError("the parser ends every sequence")
+
+    def _mapping(self, events: Iterator[yaml.Event], path: NodePath, depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for event in events:
+            if type(event) is yaml.MappingEndEvent:
+                return mapping
+            key = self._key(event, path)
+            key_path = (*path, key)
+            if key in mapping:
+                if key_path not in self.keys:
+                    raise NeedsPositions
+                first_line = self.keys[key_path].line + 1
+                raise Refusal(
+                    "duplicate-key",
+                    position_of(event.start_mark),
+                    f"duplicate key {key!r} (first at line {first_line}); YAML would silently "
+                    "keep the last: remove one",
+                )
+            value_event = next(events)
+            text = plain_text(value_event)
+            if depth < self.placed_depth:
+                self.keys[key_path] = event.start_mark
+                if text is not None:
+                    self.values[key_path] = value_event.start_mark
+            if text is None:
+                mapping[key] = self._node(value_event, events, key_path, depth + 1)
+            else:
+                mapping[key] = text
+        raise AssertionError("the parser ends every mapping")
+
+    def _key(self, event: yaml.Event, path: NodePath) -> str:
+        text = plain_text(event)
+        if text is not None:
+            return text
+        position = position_of(event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            raise Refusal("yaml-anchor", position, "aliases (*name) are not allowed")
+        if not isinstance(event, yaml.ScalarEvent):
+            raise Refusal(
+                "yaml-syntax", position, "a mapping key must be text, not a mapping or a list"
+            )
+        if event.anchor is not None:
+            raise Refusal("yaml-anchor", position, f"anchor &{event.anchor} is not allowed")
+        if event.implicit[0] and event.value == "<<":
+            raise Refusal(
+                "yaml-anchor", position, "merge keys (<<) are not allowed; write the keys out"
+            )
+        value = self._scalar(event, (*path, event.value), record=False)
+        if not isinstance(value, str):
+            raise Refusal(
+                "yaml-syntax",
+                position,
+                f"key {event.value} is read by YAML as {describe(value)}, not text; "
+                f'quote it: "{event.value}"',
+            )
+        return value
+
+    def _scalar(self, event: yaml.ScalarEvent, path: NodePath, *, record: bool = True) -> Any:
+        text: str = event.value
+        if event.tag is not None:
+            _refuse_tag(event)
+        if "\x00" in text:
+            raise Refusal(
+                "yaml-syntax",
+                position_of(event.start_mark),
+                "text contains a NUL character (\\0), which PostgreSQL cannot store; remove it",
+            )
+        if event.tag == STR_TAG or not event.implicit[0] or not maybe_converted(text):
+            return text
+        position = position_of(event.start_mark)
+        value = convert(text, position)
+        if record and (not isinstance(value, str) or text in YES_NO):
+            self.implicit.append(ImplicitScalar(path, position, text, value))
+        return value
