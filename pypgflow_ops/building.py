@@ -15,7 +15,7 @@ def build_workflow(document: Document, file: str) -> Workflow:
             name=state["name"],
             initial=state.get("initial", False),
             final=state.get("final", False),
-            metadata=state.get("metadata") or {},
+            metadata=state.get("metadata", {}),
             position=document.position(("states", index)),
         )
         for index, state in enumerate(data["states"])
@@ -25,19 +25,19 @@ def build_workflow(document: Document, file: str) -> Workflow:
             from_state=transition["from"],
             to_state=transition["to"],
             name=transition["name"],
-            conditions=transition.get("conditions") or {},
-            context=transition.get("context") or {},
-            metadata=transition.get("metadata") or {},
+            conditions=transition.get("conditions", {}),
+            context=transition.get("context", {}),
+            metadata=transition.get("metadata", {}),
             position=document.position(("transitions", index)),
         )
-        for index, transition in enumerate(data.get("transitions") or ())
+        for index, transition in enumerate(data["transitions"])
     )
     return Workflow(
         name=header["name"],
         version=header["version"],
         states=states,
         transitions=transitions,
-        metadata=header.get("metadata") or {},
+        metadata=header.get("metadata", {}),
         source=file,
         position=document.key_position(("workflow",)),
     )

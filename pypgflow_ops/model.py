@@ -96,9 +96,6 @@ class Workflow:
     def final_states(self) -> tuple[State, ...]:
         return tuple(state for state in self.states if state.final)
 
-    def state(self, name: str) -> State | None:
-        return next((state for state in self.states if state.name == name), None)
-
     def canonical(self) -> dict[str, Any]:
         """The order-independent form that the content hash is taken of.
 

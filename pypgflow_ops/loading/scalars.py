@@ -83,6 +83,8 @@ def _integer(tag: str, text: str, position: Position) -> int:
 
 def convert(text: str, position: Position) -> Any:
     """A plain scalar's value under YAML 1.1, as PyYAML's safe loader would give it."""
+    if _DECIMAL_INT.match(text):  # the common number, decided without the resolver
+        return _integer("tag:yaml.org,2002:int", text, position)
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag == "tag:yaml.org,2002:null":
         return None

@@ -7,6 +7,7 @@ cannot be told apart by a caller.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from pypgflow_ops.model import Transition
@@ -28,10 +29,12 @@ def unknown_state(subject: Subject) -> Iterator[Finding]:
     for transition in subject.workflow.transitions:
         for role, name in (("from", transition.from_state), ("to", transition.to_state)):
             if name not in subject.declared:
+                close = difflib.get_close_matches(name, subject.declared, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "declare it under `states`"
                 yield Finding(
                     subject.at(transition),
-                    f"transition {transition.name!r}: `{role}` "
-                    f"names undeclared state {name!r}; declare it under `states`",
+                    f"transition {transition.name!r}: `{role}` names undeclared state "
+                    f"{name!r}; {hint}",
                 )
 
 

@@ -20,13 +20,12 @@ def no_initial_state(subject: Subject) -> Iterator[Finding]:
 
 
 def multiple_initial_states(subject: Subject) -> Iterator[Finding]:
-    first, *others = subject.workflow.initial_states or (None,)
-    for state in others:
-        assert first is not None
+    initial = subject.workflow.initial_states
+    for state in initial[1:]:
         yield Finding(
             subject.at(state),
-            f"state {state.name!r} is also initial (first: "
-            f"{first.name!r} at line {subject.at(first).line}); keep one",
+            f"state {state.name!r} is also initial (first: {initial[0].name!r} at line "
+            f"{subject.at(initial[0]).line}); keep one",
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pypgflow_ops.model import Position, State, Workflow
+from pypgflow_ops.model import Position, State, Transition, Workflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,5 @@ class Subject:
         )
         return cls(workflow, graph, states_key, declared)
 
-    def at(self, element: State | Any) -> Position:
-        position: Position | None = element.position
-        return position or self.states_key
+    def at(self, element: State | Transition) -> Position:
+        return element.position or self.states_key

@@ -216,3 +216,11 @@ def test_an_unexpected_failure_names_the_file_that_shows_it(
     monkeypatch.setattr("pypgflow_ops.lint.build_workflow", explode)
     with pytest.raises(RuntimeError, match=r"wf\.yaml: ValueError: boom"):
         lint_paths([tmp_path / "wf.yaml"])
+
+
+def test_a_misspelt_state_in_a_transition_gets_a_suggestion() -> None:
+    result = lint_source(GOOD.replace("to: published", "to: publishd").encode(), "wf.yaml")
+    messages = [p.message for p in result.problems if p.rule == "unknown-state"]
+    assert messages == [
+        "transition 'publish': `to` names undeclared state 'publishd'; did you mean 'published'?"
+    ]
