@@ -76,8 +76,6 @@ def _destinations(
 ) -> list[tuple[Drawable, Path | None]]:
     from pypgflow_ops.diagram.drawing import SUFFIXES
 
-    if not drawables:
-        raise UsageError(f"{path}: no workflow files (*.yaml, *.yml) in it")
     if output is None or not path.is_dir():  # a folder always has an output (_check_output)
         return [(drawable, output) for drawable in drawables]
     suffix = SUFFIXES[file_format]

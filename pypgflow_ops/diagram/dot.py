@@ -34,10 +34,14 @@ def node_id(name: str) -> str:
     return f'"~{name.encode("utf-8", "surrogatepass").hex()}"'
 
 
-def quoted(text: str) -> str:
-    """A DOT double-quoted string (for tooltips) that shows `text` on one line."""
+def tooltip(text: str) -> str:
+    """A DOT tooltip that shows `text` on one line.
+
+    Graphviz expands escapes such as `\\N` in a tooltip twice (once more when drawing), so a
+    backslash is written as four.
+    """
     line = " ".join(visible_lines(text))
-    return '"' + line.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + line.replace("\\", "\\" * 4).replace('"', '\\"') + '"'
 
 
 def tint(color: str, share: float = 0.22) -> str:
@@ -116,7 +120,7 @@ def _node_style(node: Node) -> dict[str, str]:
             dashed = "dashed,filled" if node.final else "rounded,dashed,filled"
             style |= {"style": f'"{dashed}"', "fontcolor": f'"{color}"'}
     if node.problems:
-        style["tooltip"] = quoted(", ".join(node.problems))
+        style["tooltip"] = tooltip(", ".join(node.problems))
     return style
 
 

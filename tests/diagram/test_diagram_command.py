@@ -94,16 +94,20 @@ def test_a_folder_needs_an_output_folder(tmp_path: Path) -> None:
 def test_a_folder_without_workflows_is_a_usage_error(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "-o", tmp_path / "out")
     assert (code, out) == (2, b"")
-    assert err == f"pypgflow-ops: error: {tmp_path}: no workflow files (*.yaml, *.yml) in it\n"
+    assert err.startswith(f"pypgflow-ops: error: {tmp_path}: no *.yaml or *.yml files")
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_file_lint_cannot_read_is_refused_with_its_problems(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("workflow:\n  name: x\n  version: '1'\nstates: []\n")
     code, out, err = run("bad.yaml", cwd=tmp_path)
     assert (code, out) == (1, b"")
-    assert err.splitlines() == [
-        "bad.yaml:1:1: error schema (top level): 'transitions' is a required property",
-        "bad.yaml:4:9: error schema states: [] should be non-empty",
+    lines = err.splitlines()  # lint's own report (its wording is lint's), then one line
+    assert [line[:28] for line in lines[:2]] == [
+        "bad.yaml:1:1: error schema (",
+        "bad.yaml:4:9: error schema s",
+    ]
+    assert lines[2:] == [
         "Found 2 problems (2 errors, 0 warnings) in 1 file.",
         "pypgflow-ops: error: bad.yaml: cannot draw what lint cannot read; fix the errors above",
     ]

@@ -15,6 +15,7 @@ from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def words(lines: list[str]) -> str:
@@ -87,3 +88,13 @@ def test_without_graphviz_one_line_says_how_to_install_it(monkeypatch: pytest.Mo
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(PypgflowError, match=r"^Graphviz's `dot` program is not installed: install"):
         render(workflow_scene(workflow(EXAMPLES[0])), "png")
+
+
+def test_a_tooltip_shows_hostile_text_as_written() -> None:
+    hostile = hostile_workflow()
+    rules = ('quote" and \\N back\\', "new\nline")
+    picture = render(workflow_scene(hostile, {hostile.states[0].name: rules}), "svg")
+    titles = {
+        element.get(f"{XLINK}title") for element in ET.fromstring(picture.data).iter(f"{SVG}a")
+    }
+    assert 'quote" and \\N back\\, new line' in titles
