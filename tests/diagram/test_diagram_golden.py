@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from diagram_cases import EXAMPLES, FIXTURES, check_golden, drawable, workflow
+from diagram_cases import EXAMPLES, FIXTURES, GOLDEN, REPO, check_golden, drawable, workflow
 
 from pypgflow_ops.diagram import dot_change, mermaid_change, to_dot, to_mermaid
 
@@ -39,3 +39,9 @@ def test_change_from_nothing_marks_everything_added() -> None:
     new = workflow(FIXTURES / "change_new.yaml")
     check_golden("change_from_nothing.dot", dot_change(None, new))
     check_golden("change_from_nothing.mmd", mermaid_change(None, new))
+
+
+def test_the_docs_show_the_current_mermaid() -> None:
+    docs = (REPO / "docs" / "diagrams.md").read_text(encoding="utf-8")
+    for name in ("fraud_detection.mmd", "change.mmd"):
+        assert f"```mermaid\n{(GOLDEN / name).read_text(encoding='utf-8')}```" in docs, name
