@@ -148,6 +148,9 @@ def upgrade(
     except psycopg.Error as exc:
         raise PypgflowError(f"runtime upgrade failed: {_diagnosis(exc)}") from None
     conn.execute("select set_config('lock_timeout', %s, true)", [row[0]])
+    # A running PostgREST caches the schema: tell it to reload (delivered at commit, dropped on
+    # rollback), or it answers 404 for the new functions until restarted.
+    conn.execute("notify pgrst, 'reload schema'")
     return UpgradeResult(previous, tuple(todo))
 
 

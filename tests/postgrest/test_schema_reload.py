@@ -9,8 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import pytest
-
 from .api import Api
 from .calls import ORDER
 from .database import apply, tenant_ids
@@ -30,9 +28,6 @@ def first_answer_but_404(request: Callable[[], Response]) -> Response:
     return answer
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "runtime bug: installing or upgrading the runtime sends no NOTIFY pgrst, 'reload schema', so "
-    "a PostgREST already running answers 404 PGRST202 for its functions until reloaded by hand"))
 def test_a_running_postgrest_serves_the_functions_of_a_new_install(empty_api: Api) -> None:
     apply(empty_api.database_url, "acme")
     grant_runtime_roles(empty_api.database_url)
