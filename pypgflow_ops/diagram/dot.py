@@ -12,17 +12,21 @@ from collections.abc import Iterator
 from enum import StrEnum
 
 from pypgflow_ops.diagram.escape import html_label, visible_lines
-from pypgflow_ops.diagram.scene import MARK_COLORS, Edge, Mark, Node, Scene
+from pypgflow_ops.diagram.scene import Edge, Mark, Node, Scene
+from pypgflow_ops.diagram.style import (
+    FILL,
+    FONT,
+    GUARD_MARKER,
+    INK,
+    LINE,
+    MARK_COLORS,
+    QUIET,
+    tint,
+)
 
 # dot takes seconds at 200 states of a typical workflow and minutes at 2,000 (docs/diagrams.md);
 # sfdp lays out 2,000 states in seconds once transition labels are left out.
 LARGE_WORKFLOW_STATES = 200
-FONT = "Helvetica"
-INK = "#3c4450"
-LINE = "#5b6776"
-FILL = "#f3f5f8"
-QUIET = "#8a93a0"
-GUARD_MARKER = "◇"
 _PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # Neither a plain id (it starts with `~`) nor a hex-encoded name (`n`, `t`, `r`, `y` are not hex).
 ENTRY_ID = '"~entry"'
@@ -42,12 +46,6 @@ def tooltip(text: str) -> str:
     """
     line = " ".join(visible_lines(text))
     return '"' + line.replace("\\", "\\" * 4).replace('"', '\\"') + '"'
-
-
-def tint(color: str, share: float = 0.22) -> str:
-    """`color` (hex) mixed with white: a fill light enough for dark text."""
-    rgb = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in rgb)
 
 
 class Layout(StrEnum):

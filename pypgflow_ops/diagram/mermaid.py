@@ -11,9 +11,9 @@ import json
 import re
 from collections.abc import Iterator
 
-from pypgflow_ops.diagram.dot import GUARD_MARKER, INK, tint
 from pypgflow_ops.diagram.escape import mermaid_string, visible_lines
-from pypgflow_ops.diagram.scene import MARK_COLORS, Edge, Mark, Node, Scene
+from pypgflow_ops.diagram.scene import Edge, Mark, Node, Scene
+from pypgflow_ops.diagram.style import GUARD_MARKER, INK, MARK_COLORS, tint
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")  # `--` would start an arrow
 ENTRY_ID = "entry"

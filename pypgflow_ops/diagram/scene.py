@@ -23,14 +23,6 @@ class Mark(StrEnum):
     PROBLEM = "problem"
 
 
-MARK_COLORS: Mapping[Mark, str] = {
-    Mark.ADDED: "#2ca02c",
-    Mark.CHANGED: "#ff7f0e",
-    Mark.REMOVED: "#d62728",
-    Mark.PROBLEM: "#d62728",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Node:
     name: str
