@@ -21,6 +21,8 @@ from pypgflow_ops.diagram.style import (
     LINE,
     MARK_COLORS,
     QUIET,
+    border,
+    line_color,
     tint,
 )
 
@@ -110,7 +112,7 @@ def _node_style(node: Node) -> dict[str, str]:
     if node.final:
         style |= {"shape": "doublecircle", "style": "filled", "margin": "0.04", "width": "1.1"}
     if node.color is not None:
-        style |= {"fillcolor": f'"{tint(node.color)}"', "color": f'"{node.color}"'}
+        style |= {"fillcolor": f'"{tint(node.color)}"', "color": f'"{border(node.color)}"'}
     if node.mark is not Mark.PLAIN:
         color = MARK_COLORS[node.mark]
         style |= {"fillcolor": f'"{tint(color, 0.15)}"', "color": f'"{color}"', "penwidth": "2"}
@@ -146,7 +148,7 @@ def _edge_label(edge: Edge) -> str:
 
 def _edge(edge: Edge, layout: Layout) -> str:
     attributes = {"label": _edge_label(edge)} if layout is Layout.DOT else {}
-    color = MARK_COLORS.get(edge.mark, edge.color)
+    color = line_color(edge.mark, edge.color)
     if color is not None:
         attributes |= {"color": f'"{color}"', "fontcolor": f'"{color}"'}
     if edge.mark in (Mark.ADDED, Mark.CHANGED):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from pypgflow_ops.diagram.escape import mermaid_string, visible_lines
 from pypgflow_ops.diagram.scene import Edge, Mark, Node, Scene
-from pypgflow_ops.diagram.style import GUARD_MARKER, INK, MARK_COLORS, tint
+from pypgflow_ops.diagram.style import GUARD_MARKER, INK, MARK_COLORS, border, line_color, tint
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")  # `--` would start an arrow
 ENTRY_ID = "entry"
@@ -58,7 +58,7 @@ def _class_of(node: Node) -> str | None:
 def _class_style(name: str) -> str:
     if name.startswith("color_"):
         color = "#" + name.removeprefix("color_")
-        return f"fill:{tint(color)},stroke:{color}"
+        return f"fill:{tint(color)},stroke:{border(color)}"
     mark = Mark(name)
     color = MARK_COLORS[mark]
     text = f",color:{color}" if mark is Mark.REMOVED else ""
@@ -81,7 +81,7 @@ def _classes(nodes: tuple[Node, ...]) -> Iterator[str]:
 
 def _link_styles(entry_edges: int, edges: tuple[Edge, ...]) -> Iterator[str]:
     for index, edge in enumerate(edges, start=entry_edges):
-        color = MARK_COLORS.get(edge.mark, edge.color)
+        color = line_color(edge.mark, edge.color)
         if color is not None:
             width = ",stroke-width:2px" if edge.mark is not Mark.PLAIN else ""
             yield f"  linkStyle {index} stroke:{color},color:{color}{width}"
