@@ -29,23 +29,24 @@ class Format(StrEnum):
     PDF = "pdf"
 
 
+def _check_against(
+    against_ref: str | None, against_db: bool, tenant: str | None, database_url: str | None
+) -> None:
+    if against_ref is not None and against_db:
+        raise UsageError("give --against-ref or --against-db, not both")
+    if against_db and not tenant:
+        raise UsageError("--against-db needs --tenant SLUG")
+    if not against_db and (tenant or database_url):
+        raise UsageError("--tenant and --database-url go with --against-db")
+
+
 def _baseline(
-    against_ref: str | None,
-    against_db: bool,
-    tenant: str | None,
-    database_url: str | None,
-    config: Config,
+    against_ref: str | None, tenant: str | None, database_url: str | None, config: Config
 ) -> Baseline | None:
     from pypgflow_ops.diagram import baseline
 
-    if against_ref is not None and against_db:
-        raise UsageError("give --against-ref or --against-db, not both")
-    if against_db:
-        if not tenant:
-            raise UsageError("--against-db needs --tenant SLUG")
+    if tenant:  # given only with --against-db (_check_against)
         return baseline.from_database(database_url, tenant)
-    if tenant or database_url:
-        raise UsageError("--tenant and --database-url go with --against-db")
     return baseline.from_git(against_ref, config) if against_ref is not None else None
 
 
@@ -135,10 +136,11 @@ def diagram(
         raise UsageError("--highlight-problems draws one version: leave out --against-*")
     if output is None and file_format in BINARY_FORMATS and sys.stdout.isatty():
         raise UsageError(f"{file_format} is binary: write it to a file with -o FILE")
+    _check_against(against_ref, against_db, tenant, database_url)
     _check_output(path, output)
     config = load_config(None)
-    baseline = _baseline(against_ref, against_db, tenant, database_url, config)
     drawables = _load(path, config)
+    baseline = _baseline(against_ref, tenant, database_url, config)
     for drawable, destination in _destinations(path, drawables, output, file_format):
         scene = scene_for(drawable, highlight=highlight_problems, baseline=baseline)
         picture = draw(scene, file_format)
