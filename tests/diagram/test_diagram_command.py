@@ -213,3 +213,17 @@ def test_png_is_not_written_to_a_terminal() -> None:
         2,
         "pypgflow-ops: error: png is binary: write it to a file with -o FILE\n",
     )
+
+
+def test_an_unreachable_database_is_one_line_and_exit_1() -> None:
+    code, out, err = run(
+        EXAMPLES[0],
+        "--against-db",
+        "--tenant",
+        "acme",
+        "--database-url",
+        "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
+    )
+    assert (code, out) == (1, b"")
+    assert err.startswith("pypgflow-ops: error: ")
+    assert err.count("\n") == 1
