@@ -77,13 +77,19 @@ def _destinations(
 ) -> list[tuple[Drawable, Path | None]]:
     from pypgflow_ops.diagram.drawing import SUFFIXES
 
-    if output is None or not path.is_dir():  # a folder always has an output (_check_output)
-        return [(drawable, output) for drawable in drawables]
+    if output is None:  # standard output (a folder always has an output: _check_output)
+        return [(drawable, None) for drawable in drawables]
     suffix = SUFFIXES[file_format]
-    return [
-        (d, (output / Path(d.workflow.source or "").relative_to(path)).with_suffix(suffix))
-        for d in drawables
-    ]
+    if path.is_dir():
+        return [
+            (d, (output / Path(d.workflow.source or "").relative_to(path)).with_suffix(suffix))
+            for d in drawables
+        ]
+    if output.is_dir():  # one file into an existing folder
+        return [
+            (d, output / Path(d.workflow.source or "").with_suffix(suffix).name) for d in drawables
+        ]
+    return [(drawable, output) for drawable in drawables]
 
 
 def diagram(

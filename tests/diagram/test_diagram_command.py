@@ -85,6 +85,11 @@ def test_a_folder_gives_one_diagram_per_workflow_in_the_output_folder(tmp_path: 
     assert (tmp_path / "pictures" / "a.png").read_bytes().startswith(b"\x89PNG\r\n")
 
 
+def test_a_file_into_an_existing_folder_keeps_its_name(tmp_path: Path) -> None:
+    assert run(EXAMPLES[0], "-f", "svg", "-o", tmp_path)[:2] == (0, b"")
+    assert [p.name for p in tmp_path.iterdir()] == [f"{EXAMPLES[0].stem}.svg"]
+
+
 def test_a_folder_needs_an_output_folder(tmp_path: Path) -> None:
     code, out, err = run(FIXTURES.parent.parent.parent / "workflows")
     assert (code, out) == (2, b"")
