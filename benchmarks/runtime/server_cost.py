@@ -16,21 +16,31 @@ import sys
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import DATABASE, prepare
 
-ID = "('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid"
+# Constant SQL text only: the instance id is computed in the loop, the loop count is a setting.
 BODIES = {
-    "baseline": (
+    "baseline": sql.SQL(
         "update baseline.instances set current_state = 'working', "
-        f"transition_count = transition_count + 1, updated_at = now() where id = {ID}; "
+        "transition_count = transition_count + 1, updated_at = now() "
+        "where id = ('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid; "
         "insert into baseline.history (tenant_id, instance_id, sequence, from_state, to_state, "
-        f"transition_name, executed_by) values ('b0000000-0000-4000-8000-000000000001', {ID}, "
+        "transition_name, executed_by) values ('b0000000-0000-4000-8000-000000000001', "
+        "('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, "
         "1, 'working', 'working', 'tick', 'bench');"
     ),
-    "execute_transition": f"perform api.execute_transition({ID}, 'working', 'bench');",
+    "execute_transition": sql.SQL(
+        "perform api.execute_transition("
+        "('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'working', 'bench');"
+    ),
 }
+LOOP = sql.SQL(
+    "do $$ begin for n in 1..current_setting('bench.calls')::int loop {body} commit; end loop; "
+    "end $$"
+)
 CLAIMS = '{"tenant_id": "b0000000-0000-4000-8000-000000000001"}'
 
 
@@ -48,17 +58,17 @@ def main() -> None:
     costs: dict[str, list[float]] = {name: [] for name in BODIES}
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("select set_config('request.jwt.claims', %s, false)", [CLAIMS])
+        conn.execute("select set_config('bench.calls', %s, false)", [str(args.calls)])
         pid = conn.info.backend_pid
         for _ in range(3):
             for name, body in BODIES.items():
-                loop = f"do $$ begin for n in 1..{args.calls} loop {body} commit; end loop; end $$"
                 before = cpu_seconds(pid)
-                conn.execute(loop.encode())
+                conn.execute(LOOP.format(body=body))
                 costs[name].append((cpu_seconds(pid) - before) / args.calls * 1e6)
     for name, figures in costs.items():
         print(f"{name}: {statistics.median(figures):.0f} us of backend CPU per transaction")
     with psycopg.connect(args.url, autocommit=True) as conn:
-        conn.execute(f"drop database {DATABASE} with (force)".encode())
+        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(DATABASE)))
 
 
 if __name__ == "__main__":
