@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pypgflow_ops.errors import EXIT_OK, UsageError
+from pypgflow_ops.errors import EXIT_OK, PypgflowError, UsageError
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
@@ -81,10 +81,19 @@ def _destinations(
         return [(drawable, None) for drawable in drawables]
     suffix = SUFFIXES[file_format]
     if path.is_dir():
-        return [
+        destinations: list[tuple[Drawable, Path | None]] = [
             (d, (output / Path(d.workflow.source or "").relative_to(path)).with_suffix(suffix))
             for d in drawables
         ]
+        seen: dict[Path | None, str] = {}
+        for drawable, destination in destinations:
+            earlier = seen.setdefault(destination, drawable.workflow.source or "")
+            if earlier != drawable.workflow.source:
+                raise UsageError(
+                    f"{earlier} and {drawable.workflow.source} would both be drawn "
+                    f"to {destination}; rename one"
+                )
+        return destinations
     if output.is_dir():  # one file into an existing folder
         return [
             (d, output / Path(d.workflow.source or "").with_suffix(suffix).name) for d in drawables
@@ -155,6 +164,9 @@ def diagram(
         if destination is None:
             typer.echo(picture.data, nl=False)
             continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(picture.data)
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(picture.data)
+        except OSError as exc:
+            raise PypgflowError(f"{destination}: cannot write: {exc.strerror}") from None
     return EXIT_OK

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pypgflow_ops.config import Config
-from pypgflow_ops.diagram.sources import load_source
+from pypgflow_ops.diagram.sources import Undrawable, load_source
 from pypgflow_ops.errors import PypgflowError, UsageError
 from pypgflow_ops.model import Workflow
 
@@ -43,7 +43,16 @@ def from_git(ref: str, config: Config) -> Baseline:
     def old_version(workflow: Workflow) -> Workflow | None:
         path = Path(workflow.source or "")
         data = file_at_ref(ref, path)
-        return None if data is None else load_source(data, f"{ref}:{path}", config)
+        if data is None:
+            return None
+        try:
+            return load_source(data, f"{ref}:{path}", config)
+        except Undrawable as exc:
+            first = exc.problems[0]
+            raise PypgflowError(
+                f"{ref}:{path}: the version at {ref} is not a readable workflow "
+                f"(line {first.line}: {first.message}); compare with another ref"
+            ) from None
 
     return old_version
 

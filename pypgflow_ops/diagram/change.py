@@ -49,5 +49,6 @@ def _subtitle(old: Workflow | None, new: Workflow) -> str:
     if old is None:
         return f"{new.name} · new workflow, version {new.version}"
     if old.version == new.version:
-        return f"{new.name} · version {new.version}, changed"
+        state = "changed" if diff_workflows(old, new) else "unchanged"
+        return f"{new.name} · version {new.version}, {state}"
     return f"{new.name} · version {old.version} → {new.version}"

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from pypgflow_ops.diagram.change import change_scene
 from pypgflow_ops.diagram.dot import render_dot
-from pypgflow_ops.diagram.mermaid import render_mermaid
+from pypgflow_ops.diagram.mermaid import (
+    MERMAID_MAX_EDGES,
+    MERMAID_MAX_TEXT,
+    render_mermaid,
+    within_mermaid_limits,
+)
 from pypgflow_ops.diagram.render import Picture, large_layout_note, render
 from pypgflow_ops.diagram.scene import Scene, workflow_scene
 from pypgflow_ops.diagram.sources import Drawable
@@ -39,7 +44,17 @@ def scene_for(drawable: Drawable, *, highlight: bool, baseline: Baseline | None)
 
 def draw(scene: Scene, file_format: str) -> Picture:
     if file_format == "mermaid":
-        return Picture(render_mermaid(scene).encode())
+        text = render_mermaid(scene)
+        notes = (
+            ()
+            if within_mermaid_limits(text)
+            else (
+                f"note: {scene.name} is over Mermaid's default limits ({MERMAID_MAX_EDGES} edges, "
+                f"{MERMAID_MAX_TEXT:,} characters), which most Mermaid renderers refuse to draw; "
+                "use --format svg",
+            )
+        )
+        return Picture(text.encode(), notes)
     if file_format == "dot":
         return Picture(render_dot(scene).encode(), large_layout_note(scene))
     return render(scene, file_format)

@@ -12,10 +12,13 @@ import re
 import unicodedata
 
 _UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Format characters that shape text (Persian, emoji sequences, hyphenation) rather than hide it.
+_SHAPING = frozenset({"\u200c", "\u200d", "\u00ad"})
 # Inside a quoted Mermaid label, `"` ends the string, `#...;` is an entity, `%%{...}%%` a directive,
 # `&`, `<` and `>` are HTML, and a leading backquote starts Markdown (tests/diagram/mermaid checks
-# this with Mermaid's own parser). Their `#code;` entities show them as written.
-_MERMAID_SPECIAL = re.compile(r'["#%&<>`]')
+# this with Mermaid's own parser); `:` too, since Mermaid's pre-pass for `style ...:#...;` would
+# eat the `;` of a later entity. Their `#code;` entities show them as written.
+_MERMAID_SPECIAL = re.compile(r'["#%&<>`:]')
 
 
 def visible_lines(text: str) -> list[str]:
@@ -26,7 +29,10 @@ def _visible(line: str) -> str:
     if line.isprintable():
         return line
     return "".join(
-        ascii(char)[1:-1] if unicodedata.category(char) in _UNPRINTABLE else char for char in line
+        ascii(char)[1:-1]
+        if unicodedata.category(char) in _UNPRINTABLE and char not in _SHAPING
+        else char
+        for char in line
     )
 
 

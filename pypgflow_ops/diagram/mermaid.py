@@ -87,6 +87,18 @@ def _link_styles(entry_edges: int, edges: tuple[Edge, ...]) -> Iterator[str]:
             yield f"  linkStyle {index} stroke:{color},color:{color}{width}"
 
 
+# Mermaid's default limits, which a diagram cannot raise (they are "secure" settings).
+MERMAID_MAX_EDGES = 500
+MERMAID_MAX_TEXT = 50_000
+_EDGE_LINE = re.compile(r"^  \S+ (?:-->|-\.->)", re.MULTILINE)  # an id, then an arrow
+
+
+def within_mermaid_limits(text: str) -> bool:
+    """Whether Mermaid with its default settings would draw this text at all."""
+    edges = len(_EDGE_LINE.findall(text))
+    return edges < MERMAID_MAX_EDGES and len(text) <= MERMAID_MAX_TEXT
+
+
 def render_mermaid(scene: Scene) -> str:
     lines = [*_front_matter(scene), "flowchart LR", f'  {ENTRY_ID}((" "))']
     lines += [_node(node) for node in scene.nodes]

@@ -108,6 +108,7 @@ def render(plan: Plan, *, diagrams: Mapping[str, str] | None = None) -> str:
 def change_diagrams(plan: Plan, desired: Iterable[Workflow], live: LiveState) -> dict[str, str]:
     """Workflow name -> Mermaid text of its new version against the active one."""
     from pypgflow_ops.diagram import mermaid_change
+    from pypgflow_ops.diagram.mermaid import within_mermaid_limits
 
     new = {
         (c.workflow, c.version): c.active_version
@@ -116,7 +117,9 @@ def change_diagrams(plan: Plan, desired: Iterable[Workflow], live: LiveState) ->
     }
     applied = {(d.workflow.name, d.workflow.version): d.workflow for d in live.definitions}
     drawn = sorted((w for w in desired if (w.name, w.version) in new), key=lambda w: w.name)
-    return {
+    diagrams = {
         w.name: mermaid_change(applied.get((w.name, new[(w.name, w.version)] or "")), w)
         for w in drawn[:MAX_DIAGRAMS]
     }
+    # A pull-request comment would show Mermaid's "limit exceeded" box instead: leave those out.
+    return {name: text for name, text in diagrams.items() if within_mermaid_limits(text)}

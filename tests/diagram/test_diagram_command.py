@@ -232,3 +232,62 @@ def test_an_unreachable_database_is_one_line_and_exit_1() -> None:
     assert (code, out) == (1, b"")
     assert err.startswith("pypgflow-ops: error: ")
     assert err.count("\n") == 1
+
+
+def test_a_file_unchanged_since_the_ref_says_so(git_repo: Path) -> None:
+    shutil.copy(FIXTURES / "change_old.yaml", git_repo / "refund.yaml")
+    code, out, _ = run("refund.yaml", "--against-ref", "HEAD", "-f", "mermaid", cwd=git_repo)
+    assert code == 0
+    assert b"version 1.0, unchanged" in out
+
+
+def test_a_version_at_the_ref_that_is_not_a_workflow_is_named_with_its_first_problem(
+    git_repo: Path,
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=git_repo, check=True, capture_output=True)
+
+    (git_repo / "refund.yaml").write_text("states: []\n")
+    git("add", "refund.yaml")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "broken")
+    shutil.copy(FIXTURES / "change_new.yaml", git_repo / "refund.yaml")
+    code, out, err = run("refund.yaml", "--against-ref", "HEAD", cwd=git_repo)
+    assert (code, out) == (1, b"")
+    assert err.startswith(
+        "pypgflow-ops: error: HEAD:refund.yaml: the version at HEAD is not a "
+        "readable workflow (line 1: "
+    )
+    assert err.rstrip().endswith("; compare with another ref)") or "compare with another ref" in err
+
+
+def test_two_files_that_would_be_drawn_to_one_name_are_refused(tmp_path: Path) -> None:
+    source = tmp_path / "defs"
+    source.mkdir()
+    shutil.copy(EXAMPLES[0], source / "a.yaml")
+    shutil.copy(EXAMPLES[1], source / "a.yml")
+    code, _, err = run(source, "-f", "mermaid", "-o", tmp_path / "out")
+    assert code == 2
+    assert "would both be drawn to" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unwritable_output_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    code, _, err = run(EXAMPLES[0], "-f", "mermaid", "-o", tmp_path / "file" / "x.mmd")
+    assert code == 1
+    assert err.startswith(f"pypgflow-ops: error: {tmp_path / 'file' / 'x.mmd'}: cannot write: ")
+    assert err.count("\n") == 1
+
+
+def test_mermaid_over_its_default_limits_says_so(tmp_path: Path) -> None:
+    lines = ["workflow:", "  name: wide", '  version: "1"', "states:"]
+    lines += [f"  - name: s{i}" + ("\n    initial: true" if i == 0 else "") for i in range(300)]
+    lines += ["  - name: done", "    final: true", "transitions:"]
+    for i in range(300):
+        lines += [f"  - from: s{i}", "    to: done", f"    name: finish{i}"]
+        lines += [f"  - from: s{i}", f"    to: s{(i + 1) % 300}", f"    name: next{i}"]
+    (tmp_path / "wide.yaml").write_text("\n".join(lines) + "\n")
+    code, out, err = run(tmp_path / "wide.yaml", "-f", "mermaid")
+    assert code == 0
+    assert out.startswith(b"---\n")
+    assert "over Mermaid's default limits (500 edges, 50,000 characters)" in err

@@ -33,13 +33,15 @@ def test_html_label(text: str, label: str) -> None:
 @pytest.mark.parametrize(
     ("text", "string"),
     [
-        ("Plain text: ok, (fine)!", "Plain text: ok, (fine)!"),
+        ("Plain text: ok, (fine)!", "Plain text#58; ok, (fine)!"),
+        ("Set style:#red; ok", "Set style#58;#35;red; ok"),
         ('say "hi"; 100% #1', "say #34;hi#34;; 100#37; #35;1"),
         ("<b>&amp;</b>", "#60;b#62;#38;amp;#60;/b#62;"),
-        ("%%{init: {}}%%", "#37;#37;{init: {}}#37;#37;"),
+        ("%%{init: {}}%%", "#37;#37;{init#58; {}}#37;#37;"),
         ("a|b `c` {d} [e] \\", "a|b #96;c#96; {d} [e] \\"),
         ("two\nlines", "two<br/>lines"),
         ("Ärger ✓", "Ärger ✓"),
+        ("soft\u00adhyphen, zero\u200dwidth joiner", "soft\u00adhyphen, zero\u200dwidth joiner"),
     ],
 )
 def test_mermaid_string(text: str, string: str) -> None:
