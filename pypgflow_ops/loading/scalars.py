@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -81,6 +82,17 @@ def _integer(tag: str, text: str, position: Position) -> int:
     return value
 
 
+def as_stored(value: float) -> float | int:
+    """The number as PostgreSQL's jsonb gives it back, so a definition hashes the same read from
+    a file as read from the database: numeric has no negative zero, and prints a float of 1e16
+    or more as a whole number."""
+    if value == 0:
+        return 0.0
+    if value.is_integer() and abs(value) >= 1e16:
+        return int(Decimal(repr(value)))
+    return value
+
+
 def convert(text: str, position: Position) -> Any:
     """A plain scalar's value under YAML 1.1, as PyYAML's safe loader would give it."""
     if _DECIMAL_INT.match(text):  # the common number, decided without the resolver
@@ -98,7 +110,7 @@ def convert(text: str, position: Position) -> Any:
             raise Refusal(
                 "yaml-syntax", position, f'{text} is not a number JSON can hold; quote it: "{text}"'
             )
-        return value
+        return as_stored(value)
     if tag == "tag:yaml.org,2002:merge":
         raise Refusal("yaml-anchor", position, "merge keys (<<) are not allowed")
     return text
