@@ -19,7 +19,7 @@ from psycopg import errors, sql
 from psycopg.pq import TransactionStatus
 
 from pypgflow_ops.errors import PypgflowError
-from pypgflow_ops.sqltemplates import environment, quote_ident, render, template_names
+from pypgflow_ops.sqltemplates import environment, render, template_names
 
 RUNTIME_VERSION = 1
 
@@ -93,8 +93,14 @@ def installed_version(
     conn: psycopg.Connection[Any], names: RuntimeNames = DEFAULT_NAMES
 ) -> int | None:
     """The runtime version installed in the database, or None when there is no runtime."""
-    table = f"{quote_ident(names.schema)}.runtime_versions"
-    row = conn.execute("select to_regclass(%s) is not null", [table]).fetchone()
+    # Not to_regclass(): it resolves the name through the session's catalog caches, which waiting
+    # on an advisory lock does not refresh, so it still says "none" after another session's
+    # install committed. A query on the catalog tables sees the latest commit.
+    row = conn.execute(
+        "select exists (select from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
+        " on n.oid = c.relnamespace where n.nspname = %s and c.relname = 'runtime_versions')",
+        [names.schema],
+    ).fetchone()
     if row is None or not row[0]:
         return None
     query = sql.SQL("select max(version) from {}.runtime_versions").format(

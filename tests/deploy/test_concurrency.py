@@ -10,11 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from pypgflow_ops.db.runtime import LOCK_CLASS, LOCK_OBJECT
 from pypgflow_ops.deploy.lock import CLASS_KEY, object_key
 
 from .cli import heads, plan, rows, versions
@@ -154,3 +156,36 @@ def test_an_apply_killed_at_any_moment_leaves_old_or_new_state_and_the_next_conv
         assert plan(repository(version), tenant, url, "--detailed-exitcode")[0] == 0
         old = _snapshot(url, tenant)
         assert len(old[0]) == version * count and len(old[1]) == count
+
+
+def test_two_tenants_applied_at_once_into_an_empty_database_both_succeed(
+    make_database: Callable[[], str], tmp_path: Path
+) -> None:
+    """Both plan the install and queue for the runtime lock; the second sees the first install."""
+    url, folder = make_database(), write(tmp_path / "wf", chain("orders"))
+    with psycopg.connect(url, autocommit=True) as holder:
+        holder.execute("begin")
+        holder.execute("select pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, LOCK_OBJECT])
+        processes = [_apply_process(folder, tenant, url) for tenant in ("y1", "y2")]
+        _wait_for_runtime_lock_queue(url, waiting=2)
+        holder.execute("commit")
+    outputs = [p.communicate(timeout=60) for p in processes]
+
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert versions(url, "y1") == versions(url, "y2") == [("orders", "1", 1, False)]
+
+
+def _wait_for_runtime_lock_queue(url: str, *, waiting: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        queued = rows(
+            url,
+            "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+            " and classid = %s::oid and objid = %s::oid",
+            LOCK_CLASS,
+            LOCK_OBJECT,
+        )
+        if queued == [(waiting,)]:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{waiting} applies did not queue for the runtime lock")
