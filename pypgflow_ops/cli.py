@@ -5,11 +5,20 @@ Command modules import their heavy dependencies inside the command, so `--help` 
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from pypgflow_ops import __version__
 from pypgflow_ops.commands import db, diagram, lint, plan
-from pypgflow_ops.errors import EXIT_BUG, error_boundary, fail
+from pypgflow_ops.errors import (
+    EXIT_BUG,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    error_boundary,
+    fail,
+)
 
 app = typer.Typer(
     name="pypgflow-ops",
@@ -43,11 +52,25 @@ app.command("diagram")(error_boundary(diagram.diagram))
 app.add_typer(db.app, name="db")
 
 
+def _usage_exit_code(args: list[str]) -> int:
+    # terraform's convention: with --detailed-exitcode, 2 means "changes", so errors must be 1.
+    return EXIT_FAILURE if "plan" in args and "--detailed-exitcode" in args else EXIT_USAGE
+
+
 def main() -> None:
+    args = sys.argv[1:]
     try:
-        app()
+        code = app(args, prog_name="pypgflow-ops", standalone_mode=False)
+    except KeyboardInterrupt:
+        raise fail("interrupted", EXIT_INTERRUPTED) from None
     except Exception as exc:  # the outermost boundary, for anything outside a command
+        show = getattr(exc, "show", None)
+        if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
+            show()  # a usage error from parsing the command line, said as click says it
+            raise SystemExit(_usage_exit_code(args)) from None
         raise fail(
             f"internal error (this is a bug, please report it): {type(exc).__name__}: {exc}",
             EXIT_BUG,
         ) from None
+    if isinstance(code, int) and code:
+        raise SystemExit(code)

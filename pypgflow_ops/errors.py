@@ -33,6 +33,21 @@ def fail(message: str, exit_code: int) -> SystemExit:
     return SystemExit(exit_code)
 
 
+def _unexpected(exc: Exception) -> SystemExit:
+    """A failure no command expected: a database's answer is still the user's to act on."""
+    if type(exc).__module__.partition(".")[0] == "psycopg":  # not imported here: it is slow
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        sqlstate = getattr(exc, "sqlstate", None)
+        code = f" (SQLSTATE {sqlstate})" if sqlstate else ""
+        return fail(f"error: the database refused: {lines[0]}{code}", EXIT_FAILURE)
+    if type(exc).__name__ == "Abort":  # click's, when a prompt is closed (Ctrl-D, Ctrl-C)
+        return fail("aborted", EXIT_FAILURE)
+    return fail(
+        f"internal error (this is a bug, please report it): {type(exc).__name__}: {exc}",
+        EXIT_BUG,
+    )
+
+
 def error_boundary(command: Callable[P, int]) -> Callable[P, None]:
     """Run a command that returns an exit code; never let a Traceback reach the user.
 
@@ -48,10 +63,7 @@ def error_boundary(command: Callable[P, int]) -> Callable[P, None]:
         except KeyboardInterrupt:
             raise fail("interrupted", EXIT_INTERRUPTED) from None
         except Exception as exc:
-            raise fail(
-                f"internal error (this is a bug, please report it): {type(exc).__name__}: {exc}",
-                EXIT_BUG,
-            ) from None
+            raise _unexpected(exc) from None
         if code:
             raise SystemExit(code)
 
