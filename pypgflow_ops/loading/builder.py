@@ -19,6 +19,7 @@ from pypgflow_ops.loading.scalars import (
     NodePath,
     convert,
     describe,
+    escaped_control,
     maybe_converted,
     plain_text,
 )
@@ -179,11 +180,19 @@ class Builder:
         text: str = event.value
         if event.tag is not None:
             _refuse_tag(event)
-        if "\x00" in text:
+        control = escaped_control(event)
+        if control == "\x00":
             raise Refusal(
                 "yaml-syntax",
                 position_of(event.start_mark),
                 "text contains a NUL character (\\0), which PostgreSQL cannot store; remove it",
+            )
+        if control is not None:
+            raise Refusal(
+                "yaml-syntax",
+                position_of(event.start_mark),
+                f"text contains control character U+{ord(control):04X} (written as an escape); "
+                "remove it: terminals and logs that show it would obey it",
             )
         if event.tag == STR_TAG or not event.implicit[0] or not maybe_converted(text):
             return text

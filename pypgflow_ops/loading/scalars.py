@@ -50,7 +50,19 @@ def plain_text(event: yaml.Event) -> str | None:
     text: str = event.value
     if event.implicit[0] and maybe_converted(text):
         return None
-    return None if "\x00" in text else text
+    return None if escaped_control(event) is not None else text
+
+
+# Escapes in double-quoted text can write any character; tab and line breaks are ordinary text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def escaped_control(event: yaml.ScalarEvent) -> str | None:
+    """The first control character a double-quoted scalar's escapes put in its text, if any."""
+    if event.style != '"':
+        return None  # the raw text was checked before parsing; only escapes can add more
+    found = _CONTROL.search(event.value)
+    return found.group() if found else None
 
 
 def describe(value: Any) -> str:

@@ -39,6 +39,8 @@ BAD_INPUTS = [
     ("NUL byte", b"a: 1\nbb: x\x00\n", 2, 6, "yaml-syntax", "U+0000"),
     ("escape control character", b"a: \x1b[31m\n", 1, 4, "yaml-syntax", "U+001B"),
     ("NUL from an escape", b'a: "x\\0y"\n', 1, 4, "yaml-syntax", "NUL"),
+    ("escape character from an escape", b'a: "\\e[31mred"\n', 1, 4, "yaml-syntax", "U+001B"),
+    ("escaped key control", b'"k\\x07": 1\n', 1, 1, "yaml-syntax", "U+0007"),
     ("empty file", b"", 1, 1, "yaml-syntax", "empty"),
     ("only comments", b"# nothing\n", 1, 1, "yaml-syntax", "empty"),
     ("two documents", b"a: 1\n---\nb: 2\n", 2, 1, "yaml-syntax", "second YAML document"),
