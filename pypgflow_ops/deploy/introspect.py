@@ -6,8 +6,9 @@ recorded hash and counts match the repository's workflow of that name and versio
 workflow's content: it is not fetched again. Second, the full content of every other version, so
 that its hash can be taken of its rows (drift) and a new version can be compared with it.
 
-The apply tool connects as an owner, which bypasses row-level security: every query filters by
-the tenant explicitly.
+The apply tool connects as a role that bypasses row-level security (a superuser, or a role with
+BYPASSRLS; RLS is forced, so merely owning the tables is not enough), and is refused otherwise:
+every query filters by the tenant explicitly.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from pypgflow_ops.db.runtime import installed_version
 from pypgflow_ops.deploy.sql import statement
+from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import State, Transition, Workflow
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
 
@@ -71,11 +74,29 @@ def _contents(
     return {row[0]: row for row in rows}
 
 
+def _one(row: Sequence[Any] | None) -> Sequence[Any]:
+    assert row is not None
+    return row
+
+
+def _refuse_unless_bypassing_rls(role: str, bypasses: bool) -> None:
+    """Row-level security would hide every tenant's rows: the plan would be wrong, apply fail."""
+    if not bypasses:
+        quoted = sql.Identifier(role).as_string(None)
+        raise PypgflowError(
+            f"role {role!r} does not bypass row-level security, so it cannot see the tenants' "
+            f"rows: connect as the runtime's owner, or run ALTER ROLE {quoted} BYPASSRLS"
+        )
+
+
 def read_live_state(
     conn: psycopg.Connection[Any], tenant: str, desired: Iterable[Workflow] = ()
 ) -> LiveState:
     """The tenant's live state; `desired` (the repository's workflows) spares reading rows."""
-    runtime_version = installed_version(conn)
+    with conn.pipeline():  # the role check costs no round trip of its own
+        role = conn.execute(statement("live_role"))
+        runtime_version = installed_version(conn)
+    _refuse_unless_bypassing_rls(*_one(role.fetchone()))
     if runtime_version is None:
         return LiveState(runtime_version=None, tenant_exists=False)
     with conn.pipeline():  # one round trip for all four queries
