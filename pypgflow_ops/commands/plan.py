@@ -165,7 +165,7 @@ def apply(
     actor: str | None = typer.Option(
         None,
         "--actor",
-        help="Who applies (default: GITHUB_ACTOR, else the OS user).",
+        help="Who applies (default: GITHUB_ACTOR, else the OS user, else its uid).",
         show_default=False,
     ),
 ) -> int:

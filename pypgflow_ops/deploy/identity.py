@@ -9,10 +9,17 @@ from pathlib import Path
 
 
 def actor(explicit: str | None) -> str:
-    """`--actor`, else GITHUB_ACTOR, else the operating-system user."""
+    """`--actor`, else GITHUB_ACTOR, else the operating-system user, else `uid <N>`."""
     if explicit:
         return explicit
-    return os.environ.get("GITHUB_ACTOR") or getpass.getuser()
+    return os.environ.get("GITHUB_ACTOR") or _os_user()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a uid with no passwd entry, as containers often run
+        return f"uid {os.getuid()}"
 
 
 def git_commit(near: Path) -> str | None:

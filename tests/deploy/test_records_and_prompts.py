@@ -73,6 +73,20 @@ def test_a_saved_plan_records_the_commit_it_was_made_from(
     assert _deployments(runtime_database_url, "from-plan") == [(getpass.getuser(), head)]
 
 
+def test_with_no_actor_and_a_uid_without_a_passwd_entry_the_uid_is_recorded(
+    runtime_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write(tmp_path / "wf", chain("orders"))
+    for name in ("GITHUB_ACTOR", "LOGNAME", "USER", "LNAME", "USERNAME"):  # getpass reads these
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "getuid", lambda: 4_000_000_123)  # a container's arbitrary uid
+
+    code, _, err = apply(folder, "nameless", runtime_database_url)
+
+    assert (code, err) == (0, "")
+    assert _deployments(runtime_database_url, "nameless") == [("uid 4000000123", None)]
+
+
 def _wait_for_lock_holder(url: str, tenant: str) -> int:
     """The backend pid of the session holding the tenant's deploy lock, once there is one."""
     deadline = time.monotonic() + 30
