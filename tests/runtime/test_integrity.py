@@ -208,3 +208,27 @@ def test_a_queued_transition_leaves_the_callers_lock_timeout_alone(
     release.join()
     holder.close()
     assert (moved, setting) == (("cancelled",), ("42s",))
+
+
+def test_a_callers_shorter_lock_timeout_is_kept_while_queued(
+    runtime_conn: Conn, runtime_database_url: str, tenant: uuid.UUID
+) -> None:
+    """The caller's 100 ms runs out long before the holder lets go; the engine's 5 s would not."""
+    started = rpc(runtime_conn, "start_workflow", tenant, workflow_name="order",
+                  entity_table="orders", entity_id=str(uuid.uuid4()))
+    holder = psycopg.connect(runtime_database_url)
+    holder.execute("select 1 from pypgflow.entity_workflow_instances where id = %s for update",
+                   [started["id"]])
+    release = threading.Timer(2.0, holder.rollback)
+    release.start()
+    try:
+        with pytest.raises(psycopg.Error) as raised, runtime_conn.transaction():
+            runtime_conn.execute("set local lock_timeout = '100ms'")
+            runtime_conn.execute("select set_config('pypgflow.tenant_id', %s, true)",
+                                 [str(tenant)])
+            runtime_conn.execute("select api.execute_transition(%s, 'cancelled', 'x')",
+                                 [started["id"]])
+    finally:
+        release.join()
+        holder.close()
+    assert raised.value.sqlstate == "PT503"

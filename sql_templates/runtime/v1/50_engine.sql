@@ -232,11 +232,15 @@ begin
     where i.tenant_id = tenant and i.id = execute_transition.instance_id
     for update skip locked;
     if not found then
-        -- Held by a concurrent call (or absent): queue behind it, for at most 5 s. The timeout is
-        -- set here rather than on the function, whose every call would then pay for it.
+        -- Held by a concurrent call (or absent): queue behind it, for at most 5 s, or less if the
+        -- caller asked for less. The timeout is set here rather than on the function, whose
+        -- every call would then pay for it.
         caller_lock_timeout := current_setting('lock_timeout');
         begin
-            perform set_config('lock_timeout', '5s', true);
+            if caller_lock_timeout::interval = interval '0'
+                    or caller_lock_timeout::interval > interval '5s' then
+                perform set_config('lock_timeout', '5s', true);
+            end if;
             select i.* into instance
             from entity_workflow_instances i
             where i.tenant_id = tenant and i.id = execute_transition.instance_id
