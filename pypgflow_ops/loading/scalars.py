@@ -43,14 +43,16 @@ def maybe_converted(text: str) -> bool:
 def plain_text(event: yaml.Event) -> str | None:
     """The text of a scalar that needs no other check (most of a file), else None.
 
-    The loader's hot path.
+    The loader's hot path, so its tests are written out rather than calls.
     """
     if type(event) is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
         return None
     text: str = event.value
-    if event.implicit[0] and maybe_converted(text):
+    if event.implicit[0]:  # plain: may be converted, cannot hold escapes
+        return None if not text[:1].isalpha() or text in _CONVERTED_WORDS else text
+    if event.style == '"' and _CONTROL.search(text):
         return None
-    return None if escaped_control(event) is not None else text
+    return text
 
 
 # Escapes in double-quoted text can write any character; tab and line breaks are ordinary text.
