@@ -102,6 +102,13 @@ def test_a_retired_workflow_cannot_be_started_and_its_instances_finish(
 
     assert apply(write(tmp_path / "wf", chain("kept")), tenant, url, "--prune")[0] == 0
 
+    assert _call(
+        url,
+        tenant,
+        "select array_agg(w.name order by w.name) filter (where w.active) from api.workflows w"
+        " join pypgflow.workflow_definitions d using (id)"  # the superuser bypasses RLS
+        " where d.tenant_id = current_setting('pypgflow.tenant_id')::uuid",
+    ) == (["kept"],)
     with pytest.raises(psycopg.Error, match="retired") as refused:
         _start(url, tenant, "b")
     assert refused.value.sqlstate == "PT410"

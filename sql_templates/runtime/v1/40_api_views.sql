@@ -12,8 +12,8 @@ select
     d.created_at,
     d.created_by,
     d.retired_at,
-    -- the version start_workflow(name) uses: the head, else the newest revision
-    d.id = coalesce(
+    -- the version start_workflow(name) uses: the head, else the newest revision; none if retired
+    d.retired_at is null and d.id = coalesce(
         h.definition_id,
         (
             select n.id
