@@ -176,6 +176,8 @@ class Plan:
     runtime_installed: int | None
     runtime_target: int
     changes: tuple[Change, ...]
+    # Workflows the tenant still starts that the repository no longer has, left alone (no --prune).
+    not_in_repository: tuple[str, ...] = ()
 
     @property
     def runtime_action(self) -> RuntimeAction:
@@ -209,6 +211,7 @@ class Plan:
             **{str(action): self.count(action) for action in Action},
             "has_changes": self.has_changes,
             "errors": len(self.errors),
+            "not_in_repository": list(self.not_in_repository),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -222,6 +225,7 @@ class Plan:
                 "action": str(self.runtime_action),
             },
             "changes": [c.to_dict() for c in self.changes],
+            "not_in_repository": list(self.not_in_repository),
             "summary": self.summary(),
         }
 
@@ -237,6 +241,7 @@ class Plan:
             runtime_installed=data["runtime"]["installed"],
             runtime_target=data["runtime"]["target"],
             changes=tuple(Change.from_dict(c) for c in data["changes"]),
+            not_in_repository=tuple(data.get("not_in_repository", ())),
         )
 
     def content_hash(self) -> str:
@@ -394,13 +399,15 @@ def make_plan(
         for d in live.definitions
         if d.drifted and (d.workflow.name, d.workflow.version) not in reported
     )
+    gone = sorted({d.workflow.name for d in live.definitions} - wanted.keys())
+    retirements = [c for c in (_retire(live, name) for name in gone) if c is not None]
     if prune:
-        gone = sorted({d.workflow.name for d in live.definitions} - wanted.keys())
-        changes.extend(c for c in (_retire(live, name) for name in gone) if c is not None)
+        changes.extend(retirements)
     return Plan(
         tenant=tenant,
         create_tenant=not live.tenant_exists,
         runtime_installed=live.runtime_version,
         runtime_target=runtime_target,
         changes=tuple(sorted(changes, key=lambda c: (c.workflow, c.version))),
+        not_in_repository=() if prune else tuple(c.workflow for c in retirements),
     )

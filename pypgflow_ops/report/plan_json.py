@@ -1,4 +1,5 @@
-"""A plan as JSON, the contract scripts read: {"tenant", "runtime", "changes", "summary"}."""
+"""A plan as JSON, the contract scripts read: {"tenant", "runtime", "changes", "not_in_repository",
+"summary"}."""
 
 from __future__ import annotations
 

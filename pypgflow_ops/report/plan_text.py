@@ -87,17 +87,32 @@ def _preamble(plan: Plan) -> list[str]:
     return lines
 
 
-def summary(plan: Plan) -> str:
+def _not_in_repository(plan: Plan) -> str:
+    names = ", ".join(printable(name) for name in plan.not_in_repository)
+    workflows = _count(len(plan.not_in_repository), "workflow")
+    return f"{workflows} not in the repository: {names}; `--prune` retires them."
+
+
+def _verdict(plan: Plan) -> str:
     count = plan.count
     if plan.errors:
         return f"Plan refused: {count(Action.CONFLICT)} conflict, {count(Action.DRIFT)} drift."
     if not plan.has_changes:
-        return "No changes. The database matches the repository."
+        return "No changes."
     return (
         f"Plan: {count(Action.CREATE)} to create, {count(Action.NEW_VERSION)} new version, "
         f"{count(Action.ROLLBACK)} to roll back, {count(Action.RETIRE)} to retire, "
         f"{count(Action.UNCHANGED)} unchanged."
     )
+
+
+def summary(plan: Plan) -> str:
+    """One line: the counts, and what the repository no longer has that stays (no --prune)."""
+    if plan.not_in_repository:
+        return f"{_verdict(plan)} {_not_in_repository(plan)}"
+    if not plan.has_changes and not plan.errors:
+        return "No changes. The database matches the repository."
+    return _verdict(plan)
 
 
 def render(plan: Plan, *, color: bool = False) -> str:

@@ -167,8 +167,11 @@ def test_prune_retires_what_the_repository_no_longer_has_and_nothing_without_it(
     url = runtime_database_url
     apply(write(tmp_path / "wf", chain("kept"), chain("gone")), "prune", url)
     folder = write(tmp_path / "wf", chain("kept"))
-    assert apply(folder, "prune", url)[1].endswith(
-        "No changes. The database matches the repository.\n"
+    assert apply(folder, "prune", url) == (
+        0,
+        "Tenant prune:\n\n"
+        "No changes. 1 workflow not in the repository: gone; `--prune` retires them.\n",
+        "",
     )
 
     code, out, _ = apply(folder, "prune", url, "--prune")
@@ -176,6 +179,9 @@ def test_prune_retires_what_the_repository_no_longer_has_and_nothing_without_it(
     assert code == 0
     assert "  - gone 1 (retire: new starts refused, running instances finish)\n" in out
     assert versions(url, "prune") == [("gone", "1", 1, True), ("kept", "1", 1, False)]
+    assert apply(folder, "prune", url)[1].endswith(
+        "No changes. The database matches the repository.\n"
+    )
     assert apply(folder, "prune", url, "--prune")[0] == 0
     assert apply(write(tmp_path / "wf", chain("kept"), chain("gone")), "prune", url)[0] == 0
     assert versions(url, "prune") == [("gone", "1", 1, False), ("kept", "1", 1, False)]

@@ -172,12 +172,13 @@ def test_workflows_gone_from_the_repository_are_retired_only_with_prune() -> Non
         running=(RunningInstances("gone", "1.0.0", "new", 4),),
     )
 
-    assert make_plan("acme", [], state, runtime_target=1).changes == ()
+    kept = make_plan("acme", [], state, runtime_target=1)
+    assert (kept.changes, kept.not_in_repository, kept.has_changes) == ((), ("gone",), False)
     plan = make_plan("acme", [], state, runtime_target=1, prune=True)
 
     (change,) = plan.changes
     assert (change.workflow, change.action, change.impact) == ("gone", Action.RETIRE, Impact(4, 0))
-    assert plan.has_changes
+    assert (plan.not_in_repository, plan.has_changes) == ((), True)
 
 
 def test_two_files_with_one_workflow_name_are_refused() -> None:
@@ -213,6 +214,7 @@ def test_a_plan_round_trips_through_its_dict_and_hashes_stably() -> None:
         "rollback": 0,
         "has_changes": True,
         "errors": 0,
+        "not_in_repository": [],
     }
 
 

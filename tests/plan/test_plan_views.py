@@ -88,6 +88,26 @@ def test_a_plan_with_nothing_to_do_says_so() -> None:
     )
 
 
+def test_workflows_the_repository_no_longer_has_are_named_without_prune() -> None:
+    wf = workflow()
+    state = live(applied(wf), applied(workflow("gone")), applied(workflow(HOSTILE)))
+
+    quiet = make_plan("acme", [wf], state, runtime_target=1)
+    busy = make_plan("acme", [workflow(version="2")], state, runtime_target=1)
+
+    assert plan_text.render(quiet) == (
+        "Tenant acme:\n\nNo changes. 2 workflows not in the repository: "
+        'a|b `c` **d** <e>\\n\\x1b[31m"ü", gone; `--prune` retires them.\n'
+    )
+    assert plan_text.render(busy).endswith(
+        "Plan: 0 to create, 1 new version, 0 to roll back, 0 to retire, 0 unchanged. "
+        '2 workflows not in the repository: a|b `c` **d** <e>\\n\\x1b[31m"ü", gone; '
+        "`--prune` retires them.\n"
+    )
+    assert json.loads(plan_json.render(quiet))["summary"]["not_in_repository"] == [HOSTILE, "gone"]
+    assert Plan.from_dict(quiet.to_dict()) == quiet
+
+
 def test_diagrams_show_each_new_version_against_the_active_one() -> None:
     from pypgflow_ops.diagram import mermaid_change
 
