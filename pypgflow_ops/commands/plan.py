@@ -170,8 +170,6 @@ def apply(
     ),
 ) -> int:
     """Apply the repository's workflow definitions to the database, in one transaction."""
-    import psycopg
-
     from pypgflow_ops.db.connect import connect, resolve_database_url
     from pypgflow_ops.deploy import apply as deploy
     from pypgflow_ops.deploy import identity
@@ -188,20 +186,15 @@ def apply(
         return typer.confirm("Apply these changes?", default=False)
 
     with connect(resolve_database_url(database_url)) as conn:
-        try:
-            outcome = deploy.apply(
-                conn,
-                tenant,
-                source,
-                actor=identity.actor(actor),
-                on_wait=lambda message: typer.echo(message, err=True),
-                show=show,
-                confirm=confirm,
-            )
-        except psycopg.Error as exc:
-            first_line = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
-            detail = exc.diag.message_primary or first_line
-            raise PypgflowError(f"apply failed, nothing was changed: {detail}") from None
+        outcome = deploy.apply(
+            conn,
+            tenant,
+            source,
+            actor=identity.actor(actor),
+            on_wait=lambda message: typer.echo(message, err=True),
+            show=show,
+            confirm=confirm,
+        )
     return _reported(outcome)
 
 

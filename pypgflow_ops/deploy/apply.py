@@ -111,12 +111,33 @@ def apply(
     show: Callable[[Plan], None],
     confirm: Callable[[], bool],
 ) -> Outcome:
-    """Lock, read, decide, show; then, if there is something to do and it is confirmed, write."""
-    with conn.transaction():
-        lock.acquire(conn, tenant, on_wait)
-        saved_plan = source.decide(read_live_state(conn, tenant, source.desired))
-        plan = saved_plan.plan
-        show(plan)
-        if plan.errors or not plan.has_changes or not confirm():
-            return Outcome(plan, None)
-        return Outcome(plan, _write(conn, saved_plan, actor))
+    """Lock, read, decide, show; then, if there is something to do and it is confirmed, write.
+
+    A database error becomes one line saying whether anything changed: nothing did, unless the
+    connection was lost while committing writes, when nobody can tell.
+    """
+    committing = False
+    try:
+        with conn.transaction():
+            lock.acquire(conn, tenant, on_wait)
+            saved_plan = source.decide(read_live_state(conn, tenant, source.desired))
+            plan = saved_plan.plan
+            show(plan)
+            if plan.errors or not plan.has_changes or not confirm():
+                return Outcome(plan, None)
+            outcome = Outcome(plan, _write(conn, saved_plan, actor))
+            committing = True
+    except psycopg.Error as exc:
+        if committing and conn.broken:
+            raise PypgflowError(
+                "the connection was lost during COMMIT, so the outcome is unknown: run plan to "
+                f"see what the database holds ({_one_line(exc)})"
+            ) from None
+        raise PypgflowError(f"apply failed, nothing was changed: {_one_line(exc)}") from None
+    return outcome
+
+
+def _one_line(exc: psycopg.Error) -> str:
+    first_line = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
+    detail = exc.diag.message_primary or first_line
+    return f"{detail} (SQLSTATE {exc.sqlstate})" if exc.sqlstate else detail

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from pypgflow_ops.deploy.lock import CLASS_KEY, object_key
@@ -211,3 +212,30 @@ def test_a_connection_lost_in_the_middle_is_one_line_and_changes_nothing(
     assert err.count("\n") == 1, err
     assert versions(url, tenant) == []
     assert apply(folder, tenant, url)[0] == 0
+
+
+def test_a_connection_lost_during_commit_says_the_outcome_is_unknown(
+    make_database: Callable[..., str], tmp_path: Path
+) -> None:
+    """A deferred trigger ends the session inside COMMIT: the client cannot know what landed."""
+    url, tenant = make_database(runtime=True), "unknown"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(
+            "create function public.end_session() returns trigger language plpgsql as"
+            " $$ begin perform pg_terminate_backend(pg_backend_pid()); perform pg_sleep(5);"
+            " return null; end $$"
+        )
+        admin.execute(
+            "create constraint trigger end_session_at_commit after insert on pypgflow.deployments"
+            " deferrable initially deferred for each row execute function public.end_session()"
+        )
+
+    code, _, err = apply(write(tmp_path / "wf", chain("orders")), tenant, url)
+
+    assert code == 1
+    assert err == (
+        "pypgflow-ops: error: the connection was lost during COMMIT, so the outcome is unknown:"
+        " run plan to see what the database holds (terminating connection due to administrator"
+        " command (SQLSTATE 57P01))\n"
+    )
+    assert versions(url, tenant) == []
