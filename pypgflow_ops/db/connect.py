@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -13,6 +14,10 @@ from pypgflow_ops.errors import PypgflowError
 CONNECT_TIMEOUT_SECONDS = 10
 
 _TARGET_KEYS = ("host", "port", "dbname", "user")
+
+# psycopg also logs the errors it ignores while cleaning up after the one it raises (a pipeline on
+# a lost connection); without a handler, Python prints them to stderr beside our one line.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 def resolve_database_url(option: str | None) -> str:

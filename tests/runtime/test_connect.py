@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from pypgflow_ops.db.connect import connect, resolve_database_url
@@ -32,3 +35,27 @@ def test_connect_opens_a_working_connection(database_url: str) -> None:
     with connect(database_url, autocommit=True) as conn:
         assert conn.autocommit
         assert conn.execute("select 1").fetchone() == (1,)
+
+
+def test_what_psycopg_logs_while_cleaning_up_a_lost_connection_stays_off_stderr(
+    database_url: str,
+) -> None:
+    """A pipeline on a lost connection: psycopg logs that it cannot end it, besides raising."""
+    script = (
+        "import sys, time, psycopg\n"
+        "from pypgflow_ops.db.connect import connect\n"
+        "conn = connect(sys.argv[1])\n"
+        "try:\n"
+        "    with conn.pipeline():\n"
+        "        conn.execute('select pg_terminate_backend(pg_backend_pid())')\n"
+        "        time.sleep(0.3)\n"
+        "        conn.execute('select 1').fetchone()\n"
+        "except psycopg.OperationalError:\n"
+        "    print('lost')\n"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, database_url], capture_output=True, text=True, timeout=30
+    )
+
+    assert (done.stdout, done.stderr) == ("lost\n", "")
