@@ -7,6 +7,7 @@ with --detailed-exitcode, 0 means no changes and 2 changes to apply.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -25,14 +26,11 @@ if TYPE_CHECKING:
 EXIT_CHANGES = 2
 
 
-def _slug(value: str) -> str:
-    if not value.strip():
-        raise typer.BadParameter("give the tenant's slug")
-    return value
-
-
 TENANT = typer.Option(
-    ..., "--tenant", help="The tenant's slug.", show_default=False, callback=_slug
+    ...,
+    "--tenant",
+    help="The tenant's slug: 1 to 63 of a-z, 0-9, '_' and '-'.",
+    show_default=False,
 )
 DATABASE_URL = typer.Option(
     None,
@@ -93,8 +91,10 @@ def plan(
 ) -> int:
     """Show what apply would change in the database."""
     from pypgflow_ops.deploy.apply import plan_against
+    from pypgflow_ops.deploy.tenant import checked_slug
 
     try:
+        checked_slug(tenant)
         desired = _linted(paths)
     except UsageError as exc:
         if not detailed_exitcode:
@@ -137,7 +137,8 @@ def _save(out: Path, saved: SavedPlan) -> None:
         typer.echo(f"The plan was not saved to {out}: it has errors.", err=True)
         return
     saved_plan.write(out, saved)
-    typer.echo(f"Saved the plan to {out}: apply it with `apply --plan {out}`.", err=True)
+    command = shlex.join(["apply", "--plan", str(out), "--tenant", saved.plan.tenant])
+    typer.echo(f"Saved the plan to {out}: apply it with `{command}`.", err=True)
 
 
 def _render(
@@ -173,9 +174,10 @@ def apply(
     from pypgflow_ops.db.connect import connect, resolve_database_url
     from pypgflow_ops.deploy import apply as deploy
     from pypgflow_ops.deploy import identity
+    from pypgflow_ops.deploy.tenant import checked_slug
     from pypgflow_ops.report import plan_text
 
-    source = _source(paths, plan_file, tenant, prune)
+    source = _source(paths, plan_file, checked_slug(tenant), prune)
 
     def show(plan: Plan) -> None:
         typer.echo(plan_text.render(plan, color=_wants_color()), nl=False)

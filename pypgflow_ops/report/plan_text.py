@@ -99,8 +99,9 @@ def _verdict(plan: Plan) -> str:
         return f"Plan refused: {count(Action.CONFLICT)} conflict, {count(Action.DRIFT)} drift."
     if not plan.has_changes:
         return "No changes."
+    new_versions = _count(count(Action.NEW_VERSION), "new version")
     return (
-        f"Plan: {count(Action.CREATE)} to create, {count(Action.NEW_VERSION)} new version, "
+        f"Plan: {count(Action.CREATE)} to create, {new_versions}, "
         f"{count(Action.ROLLBACK)} to roll back, {count(Action.RETIRE)} to retire, "
         f"{count(Action.UNCHANGED)} unchanged."
     )

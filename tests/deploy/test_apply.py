@@ -194,7 +194,7 @@ def test_a_saved_plan_applies_exactly_without_the_repository(
     folder = write(tmp_path / "wf", chain("orders"))
     assert plan(folder, "saved", url, "--out", saved)[::2] == (
         0,
-        f"Saved the plan to {saved}: apply it with `apply --plan {saved}`.\n",
+        f"Saved the plan to {saved}: apply it with `apply --plan {saved} --tenant saved`.\n",
     )
     for file in folder.iterdir():
         file.unlink()
@@ -266,11 +266,16 @@ def test_with_detailed_exitcode_a_usage_error_exits_1_not_2_which_means_changes(
     assert plan(tmp_path / "missing", "acme", "postgresql://127.0.0.1:1/x")[0] == 2
 
 
-def test_an_empty_tenant_is_a_usage_error(tmp_path: Path) -> None:
-    code, _, err = plan(tmp_path, " ", "postgresql://127.0.0.1:1/x")
-
-    assert code == 2
-    assert "give the tenant's slug" in err
+@pytest.mark.parametrize("slug", ["", " ", "acme ", "Acme", "-acme", "a/b", "a" * 64, "tenant ü"])
+def test_a_tenant_slug_out_of_pattern_is_one_line_and_a_usage_error(
+    tmp_path: Path, slug: str
+) -> None:
+    refusal = (
+        f"pypgflow-ops: error: --tenant {slug!r} is not a tenant slug: use 1 to 63 of a-z, 0-9,"
+        " '_' and '-', starting with a letter or a digit\n"
+    )
+    for command in (plan, apply):
+        assert command(tmp_path, slug, "postgresql://127.0.0.1:1/x") == (2, "", refusal)
 
 
 def test_an_unreachable_database_or_an_unknown_role_is_one_line_and_exit_1(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ HOSTILE = (
 
 
 def test_hostile_text_round_trips_byte_for_byte(runtime_database_url: str, tmp_path: Path) -> None:
-    url, tenant = runtime_database_url, f"tenant {HOSTILE}"
+    url, tenant = runtime_database_url, "hostile"
     document = chain("orders", note=HOSTILE)
     folder = write(tmp_path / "wf", document)
 

@@ -88,6 +88,14 @@ def test_a_plan_with_nothing_to_do_says_so() -> None:
     )
 
 
+def test_the_summary_counts_in_the_plural() -> None:
+    plan = make_plan("acme", [workflow()], live(), runtime_target=1)
+
+    assert plan_text.summary(plan) == (
+        "Plan: 1 to create, 0 new versions, 0 to roll back, 0 to retire, 0 unchanged."
+    )
+
+
 def test_workflows_the_repository_no_longer_has_are_named_without_prune() -> None:
     wf = workflow()
     state = live(applied(wf), applied(workflow("gone")), applied(workflow(HOSTILE)))

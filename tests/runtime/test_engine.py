@@ -129,11 +129,17 @@ def test_retired_workflows_cannot_be_started(runtime_database_url: str) -> None:
         definition = add_order_workflow(conn, tenant, head=True)
         conn.execute("update pypgflow.workflow_definitions set retired_at = now() where id = %s",
                      [definition])
-        assert sqlstate_of(lambda: start(conn, tenant)) == "PT410"
-        assert sqlstate_of(
-            lambda: rpc(conn, "start_workflow_by_id", tenant, workflow_definition_id=definition,
-                        entity_table="t", entity_id="1")
-        ) == "PT410"
+        with pytest.raises(psycopg.Error) as by_name:
+            start(conn, tenant)
+        with pytest.raises(psycopg.Error) as by_id:
+            rpc(conn, "start_workflow_by_id", tenant, workflow_definition_id=definition,
+                entity_table="t", entity_id="1")
+    assert (by_name.value.sqlstate, by_name.value.diag.message_hint) == (
+        "PT410", "The workflow is retired: apply it again to start new instances."
+    )
+    assert (by_id.value.sqlstate, by_id.value.diag.message_hint) == (
+        "PT410", "Start the workflow by name, or apply a version that is not retired."
+    )
 
 
 def test_already_started(runtime_conn: Conn, setup: dict[str, Any]) -> None:

@@ -161,6 +161,13 @@ begin
             message = format('unknown workflow %L', start_workflow.workflow_name),
             hint = 'GET /workflows lists the workflows of your tenant.';
     end if;
+    if definition.retired_at is not null then  -- start_instance's hint suits a start by id
+        raise exception using
+            errcode = 'PT410',
+            message = format('workflow %s version %s is retired: it cannot be started',
+                             definition.name, definition.version),
+            hint = 'The workflow is retired: apply it again to start new instances.';
+    end if;
     return start_instance(
         tenant, definition, start_workflow.entity_table, start_workflow.entity_id,
         start_workflow.metadata
