@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from pypgflow_ops.commands.db import DATABASE_URL
 from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
 
 if TYPE_CHECKING:
@@ -30,12 +31,6 @@ TENANT = typer.Option(
     ...,
     "--tenant",
     help="The tenant's slug: 1 to 63 of a-z, 0-9, '_' and '-'.",
-    show_default=False,
-)
-DATABASE_URL = typer.Option(
-    None,
-    "--database-url",
-    help="Default: DATABASE_URL, else the usual PG* variables.",
     show_default=False,
 )
 PRUNE = typer.Option(False, "--prune", help="Retire workflows that the repository no longer has.")

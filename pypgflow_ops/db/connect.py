@@ -9,6 +9,7 @@ from typing import Any
 import psycopg
 from psycopg import pq
 
+from pypgflow_ops.db.failure import one_line
 from pypgflow_ops.errors import PypgflowError
 
 CONNECT_TIMEOUT_SECONDS = 10
@@ -42,12 +43,6 @@ def describe_target(url: str) -> str:
     return ", ".join(parts) or "the libpq defaults"
 
 
-def _reason(exc: psycopg.Error) -> str:
-    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    reason = first_line.rsplit(" failed: ", 1)[-1]
-    return reason.removeprefix("FATAL:").strip()
-
-
 def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
     """Open a connection, or raise PypgflowError saying where and why (one line)."""
     try:
@@ -59,9 +54,9 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[A
         )
     except psycopg.ProgrammingError as exc:
         raise PypgflowError(
-            f"invalid database URL: {_reason(exc)} (use postgresql://user@host:port/database)"
+            f"invalid database URL: {one_line(exc)} (use postgresql://user@host:port/database)"
         ) from None
     except psycopg.OperationalError as exc:
         raise PypgflowError(
-            f"cannot connect to PostgreSQL ({describe_target(url)}): {_reason(exc)}"
+            f"cannot connect to PostgreSQL ({describe_target(url)}): {one_line(exc)}"
         ) from None

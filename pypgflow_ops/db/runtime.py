@@ -18,6 +18,7 @@ import psycopg
 from psycopg import errors, sql
 from psycopg.pq import TransactionStatus
 
+from pypgflow_ops.db.failure import one_line
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.sqltemplates import environment, render, template_names
 
@@ -152,7 +153,7 @@ def upgrade(
                 execute_ddl(conn, text, what=step.template, attempts=attempts)
             _record_version(conn, names, version)
     except psycopg.Error as exc:
-        raise PypgflowError(f"runtime upgrade failed: {_diagnosis(exc)}") from None
+        raise PypgflowError(f"runtime upgrade failed: {one_line(exc)}") from None
     conn.execute("select set_config('lock_timeout', %s, true)", [row[0]])
     # A running PostgREST caches the schema: tell it to reload (delivered at commit, dropped on
     # rollback), or it answers 404 for the new functions until restarted.
@@ -193,9 +194,3 @@ def _record_version(conn: psycopg.Connection[Any], names: RuntimeNames, version:
         sql.Identifier(names.schema)
     )
     conn.execute(query, [version])
-
-
-def _diagnosis(exc: psycopg.Error) -> str:
-    diag = exc.diag
-    message = diag.message_primary or str(exc).strip().splitlines()[0]
-    return f"{message} (SQLSTATE {diag.sqlstate})" if diag.sqlstate else message

@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 
 from pypgflow_ops.db import runtime
+from pypgflow_ops.db.failure import one_line
 from pypgflow_ops.deploy import lock
 from pypgflow_ops.deploy.fingerprint import fingerprint
 from pypgflow_ops.deploy.introspect import read_live_state
@@ -131,13 +132,7 @@ def apply(
         if committing and conn.broken:
             raise PypgflowError(
                 "the connection was lost during COMMIT, so the outcome is unknown: run plan to "
-                f"see what the database holds ({_one_line(exc)})"
+                f"see what the database holds ({one_line(exc)})"
             ) from None
-        raise PypgflowError(f"apply failed, nothing was changed: {_one_line(exc)}") from None
+        raise PypgflowError(f"apply failed, nothing was changed: {one_line(exc)}") from None
     return outcome
-
-
-def _one_line(exc: psycopg.Error) -> str:
-    first_line = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
-    detail = exc.diag.message_primary or first_line
-    return f"{detail} (SQLSTATE {exc.sqlstate})" if exc.sqlstate else detail
