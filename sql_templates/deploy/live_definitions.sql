@@ -1,6 +1,8 @@
 -- One row per applied version, without its states and transitions: their counts, and whether
 -- every one of them is still the row version that the apply wrote (same transaction id as the
--- definition row). A row changed, added or re-added by hand since carries another xmin.
+-- definition row, which is an apply's: the one that recorded a deployment). A row changed, added
+-- or re-added by hand since carries another xmin; so does the definition row when all of them
+-- were rewritten by hand in one transaction, which then recorded no deployment.
 select
     d.id,
     d.name,
@@ -10,7 +12,11 @@ select
     d.retired_at is not null as retired,
     s.total as states,
     t.total as transitions,
-    s.intact and t.intact as intact
+    s.intact and t.intact and d.xmin in (
+        select p.xmin
+        from {{ schema | ident }}.deployments p
+        where p.tenant_id = (select id from {{ schema | ident }}.tenants where slug = %(tenant)s)
+    ) as intact
 from {{ schema | ident }}.workflow_definitions d
 cross join lateral (
     select count(*) as total, coalesce(bool_and(s.xmin = d.xmin), true) as intact

@@ -114,6 +114,14 @@ HAND_EDITS = {
     " join pypgflow.tenants t on t.id = s.tenant_id where t.slug = %s and s.name = 'done'",
     "definition": "update pypgflow.workflow_definitions d set metadata = '{}'"
     " from pypgflow.tenants t where t.id = d.tenant_id and t.slug = %s",
+    # Every row of the version in one transaction: they all still share one xmin.
+    "everything": "with tenant as (select id from pypgflow.tenants where slug = %s),"
+    " states as (update pypgflow.workflow_states set metadata = '{}'"
+    " where tenant_id = (select id from tenant) returning 1),"
+    " transitions as (update pypgflow.workflow_transitions set metadata = '{}'"
+    " where tenant_id = (select id from tenant) returning 1)"
+    " update pypgflow.workflow_definitions set metadata = '{}'"
+    " where tenant_id = (select id from tenant)",
 }
 
 
@@ -123,6 +131,9 @@ SHOWN = {
     "delete": BY_HAND + "      - transition s1 --to_done--> done\n",
     "insert": BY_HAND + "      + transition done --again--> start\n",
     "definition": "before applying)\n",  # only the workflow's metadata: no element to list
+    "everything": BY_HAND
+    + "      ~ state done\n      ~ state s1\n      ~ state start\n"
+    + "      ~ transition s1 --to_done--> done\n      ~ transition start --to_s1--> s1\n",
 }
 
 
