@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pypgflow_ops.plan import Action, Change, ElementChanges, Plan, RuntimeAction
 from pypgflow_ops.report.text import printable
 
@@ -87,8 +89,8 @@ def _preamble(plan: Plan) -> list[str]:
     return lines
 
 
-def _not_in_repository(plan: Plan) -> str:
-    names = ", ".join(printable(name) for name in plan.not_in_repository)
+def _not_in_repository(plan: Plan, show: Callable[[str], str]) -> str:
+    names = ", ".join(show(name) for name in plan.not_in_repository)
     workflows = _count(len(plan.not_in_repository), "workflow")
     return f"{workflows} not in the repository: {names}; `--prune` retires them."
 
@@ -107,10 +109,13 @@ def _verdict(plan: Plan) -> str:
     )
 
 
-def summary(plan: Plan) -> str:
-    """One line: the counts, and what the repository no longer has that stays (no --prune)."""
+def summary(plan: Plan, *, show: Callable[[str], str] = printable) -> str:
+    """One line: the counts, and what the repository no longer has that stays (no --prune).
+
+    `show` makes a workflow name safe for the output (markdown escapes more than text).
+    """
     if plan.not_in_repository:
-        return f"{_verdict(plan)} {_not_in_repository(plan)}"
+        return f"{_verdict(plan)} {_not_in_repository(plan, show)}"
     if not plan.has_changes and not plan.errors:
         return "No changes. The database matches the repository."
     return _verdict(plan)

@@ -112,6 +112,9 @@ def test_workflows_the_repository_no_longer_has_are_named_without_prune() -> Non
         '2 workflows not in the repository: a|b `c` **d** <e>\\n\\x1b[31m"ü", gone; '
         "`--prune` retires them.\n"
     )
+    assert plan_text.summary(quiet, show=str.upper).startswith(
+        "No changes. 2 workflows not in the repository: A|B `C` **D** <E>"
+    )
     assert json.loads(plan_json.render(quiet))["summary"]["not_in_repository"] == [HOSTILE, "gone"]
     assert Plan.from_dict(quiet.to_dict()) == quiet
 
