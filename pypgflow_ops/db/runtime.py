@@ -111,9 +111,7 @@ def installed_version(
     return int(version[0]) if version and version[0] is not None else None
 
 
-def pending_steps(
-    conn: psycopg.Connection[Any], names: RuntimeNames = DEFAULT_NAMES
-) -> list[Step]:
+def pending_steps(conn: psycopg.Connection[Any], names: RuntimeNames = DEFAULT_NAMES) -> list[Step]:
     """What an upgrade would run, in order; empty when the runtime is current."""
     current = installed_version(conn, names) or 0
     if current > RUNTIME_VERSION:
