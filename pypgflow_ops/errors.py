@@ -35,11 +35,13 @@ def fail(message: str, exit_code: int) -> SystemExit:
 
 def _unexpected(exc: Exception) -> SystemExit:
     """A failure no command expected: a database's answer is still the user's to act on."""
-    if type(exc).__module__.partition(".")[0] == "psycopg":  # not imported here: it is slow
-        lines = str(exc).strip().splitlines() or [type(exc).__name__]
-        sqlstate = getattr(exc, "sqlstate", None)
-        code = f" (SQLSTATE {sqlstate})" if sqlstate else ""
-        return fail(f"error: the database refused: {lines[0]}{code}", EXIT_FAILURE)
+    if type(exc).__module__.partition(".")[0] == "psycopg":  # imported only then: it is slow
+        import psycopg
+
+        from pypgflow_ops.db.failure import one_line
+
+        if isinstance(exc, psycopg.Error):
+            return fail(f"error: the database refused: {one_line(exc)}", EXIT_FAILURE)
     if type(exc).__name__ == "Abort":  # click's, when a prompt is closed (Ctrl-D, Ctrl-C)
         return fail("aborted", EXIT_FAILURE)
     return fail(

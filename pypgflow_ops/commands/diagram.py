@@ -46,7 +46,9 @@ def _baseline(
     from pypgflow_ops.diagram import baseline
 
     if tenant:  # given only with --against-db (_check_against)
-        return baseline.from_database(database_url, tenant)
+        from pypgflow_ops.deploy.tenant import checked_slug
+
+        return baseline.from_database(database_url, checked_slug(tenant))
     return baseline.from_git(against_ref, config) if against_ref is not None else None
 
 

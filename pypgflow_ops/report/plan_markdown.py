@@ -90,7 +90,7 @@ def render(plan: Plan, *, diagrams: Mapping[str, str] | None = None) -> str:
     lines = [
         f"### pypgflow-ops plan for tenant {_code(plan.tenant)}",
         "",
-        f"**{summary(plan)}**",
+        f"**{summary(plan, show=_escaped)}**",
         "",
     ]
     preamble = _preamble(plan)
