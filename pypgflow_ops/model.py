@@ -17,6 +17,12 @@ CANONICAL_FORMAT = 1
 JsonObject = Mapping[str, Any]
 
 
+def _label(metadata: JsonObject, name: str) -> str:
+    """What people read: metadata.display_name, else the name."""
+    display = metadata.get("display_name")
+    return display if isinstance(display, str) and display else name
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Position:
     """A 1-based line and column in a source file."""
@@ -35,8 +41,7 @@ class State:
 
     @property
     def label(self) -> str:
-        display = self.metadata.get("display_name")
-        return display if isinstance(display, str) and display else self.name
+        return _label(self.metadata, self.name)
 
     def canonical(self) -> dict[str, Any]:
         return {
@@ -64,8 +69,7 @@ class Transition:
 
     @property
     def label(self) -> str:
-        display = self.metadata.get("display_name")
-        return display if isinstance(display, str) and display else self.name
+        return _label(self.metadata, self.name)
 
     def canonical(self) -> dict[str, Any]:
         return {
