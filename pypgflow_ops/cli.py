@@ -12,12 +12,12 @@ import typer
 from pypgflow_ops import __version__
 from pypgflow_ops.commands import db, diagram, lint, plan
 from pypgflow_ops.errors import (
-    EXIT_BUG,
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     error_boundary,
     fail,
+    unexpected,
 )
 
 app = typer.Typer(
@@ -68,9 +68,6 @@ def main() -> None:
         if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
             show()  # a usage error from parsing the command line, said as click says it
             raise SystemExit(_usage_exit_code(args)) from None
-        raise fail(
-            f"internal error (this is a bug, please report it): {type(exc).__name__}: {exc}",
-            EXIT_BUG,
-        ) from None
+        raise unexpected(exc) from None
     if isinstance(code, int) and code:
         raise SystemExit(code)

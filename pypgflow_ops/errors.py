@@ -33,7 +33,7 @@ def fail(message: str, exit_code: int) -> SystemExit:
     return SystemExit(exit_code)
 
 
-def _unexpected(exc: Exception) -> SystemExit:
+def unexpected(exc: Exception) -> SystemExit:
     """A failure no command expected: a database's answer is still the user's to act on."""
     if type(exc).__module__.partition(".")[0] == "psycopg":  # imported only then: it is slow
         import psycopg
@@ -65,7 +65,7 @@ def error_boundary(command: Callable[P, int]) -> Callable[P, None]:
         except KeyboardInterrupt:
             raise fail("interrupted", EXIT_INTERRUPTED) from None
         except Exception as exc:
-            raise _unexpected(exc) from None
+            raise unexpected(exc) from None
         if code:
             raise SystemExit(code)
 

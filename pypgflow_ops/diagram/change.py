@@ -32,7 +32,7 @@ def change_scene(old: Workflow | None, new: Workflow) -> Scene:
     return Scene(
         new.name,
         title,
-        _subtitle(old, new),
+        _subtitle(old, new, changed=bool(diff)),
         (
             *(node_of(s, color=False, mark=state_mark(s.name)) for s in new.states),
             *(node_of(s, color=False, mark=Mark.REMOVED) for s in diff.states.removed),
@@ -45,10 +45,10 @@ def change_scene(old: Workflow | None, new: Workflow) -> Scene:
     )
 
 
-def _subtitle(old: Workflow | None, new: Workflow) -> str:
+def _subtitle(old: Workflow | None, new: Workflow, *, changed: bool) -> str:
     if old is None:
         return f"{new.name} · new workflow, version {new.version}"
     if old.version == new.version:
-        state = "changed" if diff_workflows(old, new) else "unchanged"
+        state = "changed" if changed else "unchanged"
         return f"{new.name} · version {new.version}, {state}"
     return f"{new.name} · version {old.version} → {new.version}"
