@@ -11,6 +11,7 @@ import typer
 
 from pypgflow_ops import __version__
 from pypgflow_ops.commands import db, diagram, lint, plan
+from pypgflow_ops.commands.dev import dev
 from pypgflow_ops.commands.export import export
 from pypgflow_ops.commands.instances import app as instances_app
 from pypgflow_ops.commands.workflows import app as workflows_app
@@ -54,6 +55,7 @@ app.command("apply")(error_boundary(plan.apply))
 app.command("diagram")(error_boundary(diagram.diagram))
 app.add_typer(db.app, name="db")
 app.command("export")(error_boundary(export))
+app.command("dev")(error_boundary(dev))
 app.add_typer(workflows_app, name="workflows")
 app.add_typer(instances_app, name="instances")
 
