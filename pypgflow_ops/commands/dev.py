@@ -8,8 +8,6 @@ removes the cluster.
 
 from __future__ import annotations
 
-import json
-import shlex
 import signal
 import sys
 from contextlib import ExitStack
@@ -19,8 +17,6 @@ from types import FrameType
 import typer
 
 from pypgflow_ops.errors import EXIT_OK, PypgflowError
-
-TENANT = "demo"
 
 
 def dev(
@@ -61,21 +57,29 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _serve(stack: ExitStack, paths: list[Path], install_dir: Path, port: int, db_port: int) -> None:
     import secrets
 
-    from pypgflow_ops.playground import postgrest
+    import psycopg
+
+    from pypgflow_ops.playground import demo, postgrest
     from pypgflow_ops.playground.cluster import free_port, start_cluster
-    from pypgflow_ops.playground.jwt import hs256
 
     cluster = start_cluster(stack, port=db_port, prefix="pypgflow-dev-")
     typer.echo(f"PostgreSQL: {cluster.url} (cluster in {cluster.home}, removed on exit)")
     _apply(paths, cluster.url)
-    tenant_id, workflow = _prepare(cluster.url)
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        try:
+            tenant_id, workflow = demo.prepare(
+                conn, demo.TENANT, None
+            )  # the cluster trusts loopback
+        except demo.NoDemoTenant as exc:
+            raise PypgflowError(str(exc)) from None
     secret = secrets.token_urlsafe(48)
     db_uri = cluster.url.replace("//postgres@", f"//{postgrest.AUTHENTICATOR}@", 1)
     url = stack.enter_context(
         postgrest.running(install_dir, db_uri, secret, port=port, admin_port=free_port())
     )
-    token = hs256({"role": "pypgflow_authenticated", "tenant_id": tenant_id, "sub": TENANT}, secret)
-    typer.echo(_instructions(url, token, workflow))
+    jwt = demo.token(demo.TENANT, tenant_id, secret)
+    typer.echo(demo.instructions(url, demo.TENANT, jwt, workflow))
+    typer.echo("\nCtrl-C stops everything and removes the cluster.")
     while True:
         signal.pause()
 
@@ -84,6 +88,8 @@ def _apply(paths: list[Path], database_url: str) -> None:
     """The runtime and the workflows, by `pypgflow-ops apply` itself."""
     import subprocess
 
+    from pypgflow_ops.playground.demo import TENANT
+
     command = [sys.executable, "-m", "pypgflow_ops", "apply", *map(str, paths)]
     command += ["--tenant", TENANT, "--database-url", database_url, "--yes"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -91,37 +97,3 @@ def _apply(paths: list[Path], database_url: str) -> None:
         sys.stderr.write(result.stdout + result.stderr)
         raise PypgflowError(f"applying {' '.join(map(str, paths))} failed: nothing was started")
     typer.echo(f"Applied {' '.join(map(str, paths))} for tenant {TENANT!r}.")
-
-
-def _prepare(database_url: str) -> tuple[str, str]:
-    """The authenticator role; the demo tenant's id and one of its workflows."""
-    import psycopg
-
-    from pypgflow_ops.operate.session import query
-    from pypgflow_ops.playground.postgrest import grant_authenticator
-
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        grant_authenticator(conn)
-        row = conn.execute(query("playground_tenant"), {"tenant": TENANT}).fetchone()
-    if row is None:
-        raise PypgflowError(f"tenant {TENANT!r} has no workflows: give a folder that has some")
-    return row[0], row[1]
-
-
-def _instructions(url: str, token: str, workflow: str) -> str:
-    auth = '-H "Authorization: Bearer $TOKEN"'
-    start = json.dumps({"workflow_name": workflow, "entity_table": "demo", "entity_id": "1"})
-    json_body = f"-H 'Content-Type: application/json' -d {shlex.quote(start)}"
-    return "\n".join(
-        [
-            f"PostgREST: {url} (schema api; its OpenAPI description at {url}/)",
-            f"JWT for tenant {TENANT!r} (role pypgflow_authenticated):",
-            "",
-            f"  export TOKEN={token}",
-            f"  curl -s {shlex.quote(url + '/workflows?select=id,name,version,active')} {auth}",
-            f"  curl -s {shlex.quote(url + '/rpc/start_workflow')} {auth} {json_body}",
-            f"  curl -s {shlex.quote(url + '/entity_workflows?entity_table=eq.demo')} {auth}",
-            "",
-            "Ctrl-C stops everything and removes the cluster.",
-        ]
-    )

@@ -41,13 +41,27 @@ def locate(install_dir: Path) -> Path:
     return binary
 
 
-def grant_authenticator(conn: psycopg.Connection[Any]) -> None:
-    """The login role PostgREST connects as (no password: the playground trusts loopback)."""
+def grant_authenticator(conn: psycopg.Connection[Any], password: str | None = None) -> None:
+    """The login role PostgREST connects as, allowed to switch to the runtime's roles only."""
     role = sql.Identifier(AUTHENTICATOR)
-    if conn.execute("select from pg_roles where rolname = %s", [AUTHENTICATOR]).fetchone():
+    try:
+        with conn.transaction():
+            conn.execute(sql.SQL("create role {} login noinherit").format(role))
+    except psycopg.errors.DuplicateObject:  # roles are cluster-wide: made before, or meanwhile
         conn.execute(sql.SQL("alter role {} login noinherit").format(role))
-    else:
-        conn.execute(sql.SQL("create role {} login noinherit").format(role))
+    if password is not None:
+        # ALTER ROLE takes no bind parameters: its arguments reach it as settings, quoted by
+        # the server's format().
+        with conn.transaction():
+            conn.execute(
+                "select set_config('pypgflow.role', %s, true),"
+                " set_config('pypgflow.password', %s, true)",
+                [AUTHENTICATOR, password],
+            )
+            conn.execute(
+                "do $$ begin execute format('alter role %I password %L',"
+                " current_setting('pypgflow.role'), current_setting('pypgflow.password')); end $$"
+            )
     runtime_roles = sql.SQL(", ").join(sql.Identifier(r) for r in RUNTIME_ROLES)
     conn.execute(sql.SQL("grant {} to {}").format(runtime_roles, role))
 
