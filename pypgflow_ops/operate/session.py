@@ -22,6 +22,7 @@ from psycopg.rows import dict_row
 from pypgflow_ops.db.connect import connect, resolve_database_url
 from pypgflow_ops.db.runtime import installed_version
 from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.report.rows import cell
 from pypgflow_ops.runtime_errors import kind_of
 from pypgflow_ops.sqltemplates import render
 
@@ -81,4 +82,5 @@ def refused(exc: psycopg.Error) -> Exception:
         return exc
     message = exc.diag.message_primary or str(exc)
     hint = exc.diag.message_hint
-    return RuntimeRefused(f"refused ({kind}): {message}" + (f"; hint: {hint}" if hint else ""))
+    text = f"refused ({kind}): {message}" + (f"; hint: {hint}" if hint else "")
+    return RuntimeRefused(cell(text))  # entity ids are free text: keep the line one line

@@ -63,8 +63,9 @@ def playground() -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
             process.wait(timeout=30)
 
 
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_the_playground_answers_its_curl_commands_and_leaves_nothing(
-    playground: tuple[subprocess.Popen[str], list[str]],
+    playground: tuple[subprocess.Popen[str], list[str]], stop: signal.Signals
 ) -> None:
     process, output = playground
     text = "\n".join(output)
@@ -89,7 +90,7 @@ def test_the_playground_answers_its_curl_commands_and_leaves_nothing(
     assert answers[1]["entity_id"] == "1" and answers[1]["completed_at"] is None
     assert [i["id"] for i in answers[2]] == [answers[1]["id"]]
 
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop)
     _, err = process.communicate(timeout=30)
     assert (process.returncode, err) == (
         0,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import getpass
 import json
+from pathlib import Path
 
+import psycopg
 import pytest
 
 from pypgflow_ops.report.rows import render_table
 
-from .cli import answer, as_tenant, counts, rows, run
+from .cli import WORKFLOWS, answer, as_tenant, counts, rows, run
 
 
 def view_columns(url: str, view: str) -> list[str]:
@@ -362,3 +364,57 @@ def test_a_database_without_the_runtime(database_url: str, make_database: object
 def test_table_cells_escape_control_characters() -> None:
     table = render_table([{"a": "x\x1b[2Jy", "b": {"k": "ü"}}], ["a", "b"], empty="-")
     assert table == json.loads(json.dumps('a          b\nx\\x1b[2Jy  {"k": "ü"}\n'))
+
+
+def test_a_refusal_naming_hostile_text_stays_one_line(applied: str) -> None:
+    entity = "line 1\nline 2 \x1b[2J"
+    start(applied, "acme", entity)
+    code, _, err = as_tenant(
+        applied, "acme", "instances", "start", "orders", entity, "--workflow", "order_fulfilment"
+    )
+    assert code == 1 and err.count("\n") == 1
+    assert "orders line 1\\nline 2 \\x1b[2J already has a running" in err
+
+
+def test_a_retired_version_cannot_be_started(applied: str, tmp_path: Path) -> None:
+    (definition,) = [
+        w["id"]
+        for w in answer(applied, "globex", "workflows", "list")
+        if w["name"] == "expense_approval"
+    ]
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for source in WORKFLOWS.glob("*.yaml"):
+        if source.stem != "expense_approval":
+            (kept / source.name).write_bytes(source.read_bytes())
+    code, out, err = run(
+        "apply", kept, "--tenant", "globex", "--database-url", applied, "--yes", "--prune"
+    )
+    assert code == 0, out + err
+    before = counts(applied)
+    code, _, err = as_tenant(
+        applied, "globex", "instances", "start", "claims", "1", "--workflow-id", definition
+    )
+    assert code == 1
+    assert err.startswith(
+        "pypgflow-ops: error: refused (retired): workflow expense_approval version 1.0 is retired"
+    )
+    assert counts(applied) == before
+    assert answer(applied, "acme", "workflows", "show", "expense_approval")["workflow"]["active"]
+
+
+def test_a_busy_instance_is_refused_after_the_lock_timeout(applied: str) -> None:
+    instance = str(start(applied, "acme", "busy-1")["id"])
+    with psycopg.connect(applied) as holder:
+        holder.execute(
+            "select from pypgflow.entity_workflow_instances where id = %s for update", [instance]
+        )
+        code, _, err = as_tenant(
+            applied, "acme", "instances", "transition", instance, "cancelled", "--executed-by", "x"
+        )
+    assert code == 1
+    assert err.startswith(
+        f"pypgflow-ops: error: refused (busy): workflow instance {instance} is busy"
+    )
+    (row,) = answer(applied, "acme", "instances", "list", "--entity-id", "busy-1")
+    assert row["current_state"] == "placed"
