@@ -42,6 +42,7 @@ def lint(
     from pypgflow_ops.config import load_config
     from pypgflow_ops.errors import UsageError
     from pypgflow_ops.lint import lint_paths
+    from pypgflow_ops.progress import Bar
     from pypgflow_ops.report.lint import LINT_FORMATS
 
     config = load_config(config_file)
@@ -54,6 +55,7 @@ def lint(
             raise UsageError(
                 f"{missing[0]}: no such file or folder (from {origin}); name the files to lint"
             )
-    result = lint_paths(paths, config)
+    with Bar("Linting") as progress:
+        result = lint_paths(paths, config, progress)
     typer.echo(LINT_FORMATS[output_format](result, color=_wants_color()), nl=False)
     return result.exit_code
