@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.plan import Origin
 
 _WORKFLOW_SUFFIXES = (".yaml", ".yml")
@@ -32,13 +33,17 @@ def _relative(files: Sequence[str], top: Path | None) -> list[str]:
     return [Path(os.path.relpath(Path(f).resolve(), top)).as_posix() for f in files]
 
 
+def _sha256(file: str) -> str:
+    try:
+        return hashlib.sha256(Path(file).read_bytes()).hexdigest()
+    except OSError as exc:  # gone or changed since lint read it
+        raise PypgflowError(f"{file}: cannot read: {exc.strerror}") from None
+
+
 def files_sha256(files: Sequence[str], names: Sequence[str]) -> str:
     """sha256 of the `sha256sum` listing of the files, sorted by name: `sha256sum FILES | sha256sum`
     run in the repository's top folder gives the same (docs/plan-apply.md)."""
-    listing = sorted(
-        (name, hashlib.sha256(Path(file).read_bytes()).hexdigest())
-        for file, name in zip(files, names, strict=True)
-    )
+    listing = sorted((name, _sha256(file)) for file, name in zip(files, names, strict=True))
     text = "".join(f"{digest}  {name}\n" for name, digest in listing)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

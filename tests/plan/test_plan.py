@@ -1,4 +1,6 @@
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +228,10 @@ def test_each_action_describes_itself() -> None:
     ]
     assert Action.NEW_VERSION.tally(2) == "2 new versions"
     assert Action.CREATE.tally(1) == "1 to create"
+
+
+def test_the_docs_table_of_actions_is_the_action_record() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "plan-apply.md"
+    rows = re.findall(r"^\| (?:`(.)`)? ?\| `([a-z-]+)` \|", docs.read_text(), re.MULTILINE)
+
+    assert rows == [(a.symbol, str(a)) for a in Action]

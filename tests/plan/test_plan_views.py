@@ -173,3 +173,16 @@ def test_at_most_ten_diagrams_are_drawn() -> None:
     diagrams = plan_markdown.change_diagrams(plan, desired, live())
 
     assert sorted(diagrams) == [f"w{i:02}" for i in range(10)]
+
+
+def test_the_format_choices_are_the_views_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pypgflow_ops.cli import app
+    from pypgflow_ops.report.plan_views import PLAN_VIEWS
+
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = CliRunner().invoke(app, ["plan", "--help"]).stdout
+
+    assert f"--format <{'|'.join(PLAN_VIEWS)}>" in shown
+    assert list(PLAN_VIEWS) == ["text", "json", "markdown"]
