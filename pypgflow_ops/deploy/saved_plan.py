@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import re
-import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pypgflow_ops import __version__
+from pypgflow_ops.deploy.carried import linted
 from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.files import read_regular_file
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import Origin, Plan
-from pypgflow_ops.problems import Severity
 from pypgflow_ops.report.text import printable
 
 if TYPE_CHECKING:
@@ -95,42 +93,6 @@ def write(path: Path, saved_plan: SavedPlan) -> None:
         raise PypgflowError(f"cannot write the plan to {path}: {exc.strerror}") from None
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-_KINDS = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFIFO: "a named pipe",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
-
-
-def _read_bytes(path: Path) -> bytes:
-    """A regular file's bytes, at most MAX_SIZE; anything else is refused without blocking."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting
-    except OSError as exc:
-        raise PypgflowError(f"cannot read the plan {path}: {exc.strerror}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            raise PypgflowError(
-                f"cannot read the plan {path}: it is {kind}, not a file: "
-                "give the file `plan --out` wrote"
-            )
-        with os.fdopen(os.dup(fd), "rb") as file:
-            data = file.read(MAX_SIZE + 1)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_SIZE:
-        raise PypgflowError(
-            f"cannot read the plan {path}: it is over the limit of {MAX_SIZE:,} bytes"
-        )
-    return data
-
-
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON can hold")
 
@@ -172,7 +134,18 @@ def _compatible(document: Any, path: Path) -> None:
         )
 
 
-def _shape_problem(document: dict[str, Any], path: Path) -> str | None:
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+def _shape_problem(document: dict[str, Any]) -> str | None:
     import jsonschema
 
     from pypgflow_ops.deploy.saved_plan_schema import SAVED_PLAN_SCHEMA
@@ -183,59 +156,8 @@ def _shape_problem(document: dict[str, Any], path: Path) -> str | None:
         return None
     where = printable(error.json_path)[:120]
     if error.validator == "type":
-        found = type(error.instance).__name__.replace("NoneType", "null")
-        return f"{where}: expected {error.validator_value}, not {found}"
+        return f"{where}: expected {error.validator_value}, not {_JSON_TYPES[type(error.instance)]}"
     return f"{where}: {printable(error.message)[:200]}"
-
-
-# JSON's own escapes cover the C0 controls; these are the other characters the YAML loader
-# refuses written raw, and accepts (or refuses, as it would in a file) written as escapes.
-_RAW_REFUSED = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-
-
-def _yaml_json(value: Any) -> str:
-    """JSON text that a YAML 1.1 reader reads back as `value`: YAML 1.1 wants a dot in a float
-    (`1.0e-05`, where JSON writes `1e-05`)."""
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_yaml_json(k)}:{_yaml_json(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(map(_yaml_json, value)) + "]"
-    if isinstance(value, float):
-        text = repr(value)
-        return text if "." in text else text.replace("e", ".0e", 1)
-    text = json.dumps(value, ensure_ascii=False)
-    return _RAW_REFUSED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _as_file(definition: Mapping[str, Any]) -> bytes:
-    """A canonical definition as a workflow file (JSON is YAML), for lint to read."""
-    document = {
-        "workflow": {
-            "name": definition["name"],
-            "version": definition["version"],
-            "metadata": definition["metadata"],
-        },
-        "states": definition["states"],
-        "transitions": definition["transitions"],
-    }
-    return _yaml_json(document).encode("utf-8")
-
-
-def _linted(entry: Mapping[str, Any], path: Path, config: Config) -> Workflow:
-    """The carried definition, read and checked by lint exactly as a workflow file is."""
-    from pypgflow_ops.lint import lint_source
-
-    definition = entry["definition"]
-    name = f"{printable(definition['name'])[:80]} {printable(definition['version'])[:80]}"
-    result = lint_source(_as_file(definition), f"{path} ({name})", config)
-    if result.errors or not result.workflows:
-        first = next(p for p in result.problems if p.severity is Severity.ERROR)
-        more = f" (and {result.errors - 1} more)" if result.errors > 1 else ""
-        raise PypgflowError(
-            f"{path}: the definition of {name} does not pass lint: {first.rule}: "
-            f"{printable(first.message)}{more}: make the plan again"
-        )
-    return replace(result.workflows[0], source=entry["source"])
 
 
 def loads(data: bytes, path: Path, config: Config) -> SavedPlan:
@@ -248,7 +170,7 @@ def loads(data: bytes, path: Path, config: Config) -> SavedPlan:
 def _loads(data: bytes, path: Path, config: Config) -> SavedPlan:
     document = _parsed(data, path)
     _compatible(document, path)
-    problem = _shape_problem(document, path)
+    problem = _shape_problem(document)
     if problem:
         raise PypgflowError(f"{path}: not a saved plan this pypgflow-ops can read: {problem}")
     origin = document["origin"]
@@ -257,11 +179,14 @@ def _loads(data: bytes, path: Path, config: Config) -> SavedPlan:
         prune=document["prune"],
         fingerprint=document["fingerprint"],
         decisions=document["plan"],
-        workflows=tuple(_linted(entry, path, config) for entry in document["definitions"]),
+        workflows=tuple(
+            linted(entry["definition"], entry["source"], path, config)
+            for entry in document["definitions"]
+        ),
         origin=Origin.from_dict(origin) if origin is not None else None,
     )
 
 
 def read(path: Path, config: Config) -> SavedPlan:
     """The saved plan in `path`, its definitions linted; anything else is refused in one line."""
-    return loads(_read_bytes(path), path, config)
+    return loads(read_regular_file(path, MAX_SIZE, "the plan"), path, config)

@@ -96,13 +96,16 @@ def _set(*keys: str | int, value: Any) -> Any:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (_set("plan", "changes", 0, "content_hash", value=None), "content_hash: expected"),
+        (
+            _set("plan", "changes", 0, "content_hash", value=None),
+            "$.plan.changes[0].content_hash: expected string, not null",
+        ),
         (_set("plan", "changes", 0, "revision", value="1"), "revision"),
-        (_set("definitions", 0, "definition", "states", value={}), "expected array, not dict"),
-        (_set("prune", value="yes"), "$.prune: expected boolean, not str"),
+        (_set("definitions", 0, "definition", "states", value={}), "expected array, not object"),
+        (_set("prune", value="yes"), "$.prune: expected boolean, not string"),
         (lambda data: data.pop("fingerprint"), "'fingerprint' is a required property"),
         (lambda data: data["plan"]["changes"][0].pop("action"), "'action' is a required"),
-        (_set("definitions", 0, value=[]), "$.definitions[0]: expected object, not list"),
+        (_set("definitions", 0, value=[]), "$.definitions[0]: expected object, not array"),
     ],
 )
 def test_a_malformed_file_is_one_clear_line(tmp_path: Path, edit: Any, expected: str) -> None:
@@ -135,8 +138,7 @@ def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
 
 def test_a_device_is_refused_unread() -> None:
     assert _refusal(Path("/dev/urandom")) == (
-        "cannot read the plan /dev/urandom: it is a character device, not a file: give the file "
-        "`plan --out` wrote"
+        "cannot read the plan /dev/urandom: it is a character device, not a file"
     )
 
 
@@ -153,10 +155,7 @@ def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     reader.start()
     reader.join(timeout=10)
 
-    assert messages == [
-        f"cannot read the plan {fifo}: it is a named pipe, not a file: give the file "
-        "`plan --out` wrote"
-    ]
+    assert messages == [f"cannot read the plan {fifo}: it is a named pipe, not a file"]
 
 
 def test_a_file_over_the_size_limit_is_refused(
@@ -203,3 +202,18 @@ def test_a_carried_escaped_control_character_fails_lint_as_in_a_file(tmp_path: P
     assert "does not pass lint: yaml-syntax: text contains control character U+001B" in (
         _refusal(path)
     )
+
+
+@pytest.mark.parametrize("kind", ["device", "named pipe", "folder"])
+def test_apply_refuses_what_is_not_a_plan_file_in_one_line(tmp_path: Path, kind: str) -> None:
+    from .cli import run
+
+    target = {"device": Path("/dev/urandom"), "folder": tmp_path}.get(kind, tmp_path / "fifo")
+    if kind == "named pipe":
+        os.mkfifo(target)
+
+    code, out, err = run("apply", "--plan", target, "--tenant", "acme", "--yes")
+
+    assert (code, out) == (1, "")
+    assert err.startswith(f"pypgflow-ops: error: cannot read the plan {target}: it is a")
+    assert err.count("\n") == 1
