@@ -150,6 +150,13 @@ def _shape_problem(document: dict[str, Any]) -> str | None:
 
     from pypgflow_ops.deploy.saved_plan_schema import SAVED_PLAN_SCHEMA
 
+    try:
+        import jsonschema_rs
+    except ImportError:  # an optional speed-up, as in schema.py
+        pass
+    else:
+        if jsonschema_rs.validator_for(SAVED_PLAN_SCHEMA).is_valid(document):
+            return None  # the common case, 30 times faster; jsonschema explains the rest
     validator = jsonschema.Draft202012Validator(SAVED_PLAN_SCHEMA)
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is None:
