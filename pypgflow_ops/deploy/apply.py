@@ -20,7 +20,8 @@ from pypgflow_ops.deploy import lock, record, saved_plan
 from pypgflow_ops.deploy.fingerprint import fingerprint
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.deploy.saved_plan import SavedPlan
-from pypgflow_ops.deploy.write import ensure_tenant, execute, record_deployment, writes
+from pypgflow_ops.deploy.statements import writes
+from pypgflow_ops.deploy.write import ensure_tenant, execute, record_deployment
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import LiveState, Origin, Plan, RuntimeAction, make_plan

@@ -12,7 +12,7 @@ from typing import Any
 
 from plan.factories import applied, live, workflow
 
-from pypgflow_ops.deploy.write import Statement, writes
+from pypgflow_ops.deploy.statements import Statement, writes
 from pypgflow_ops.plan import Action, make_plan
 
 GOLDEN = Path(__file__).parent / "golden" / "writes.json"
