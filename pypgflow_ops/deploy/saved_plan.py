@@ -186,10 +186,7 @@ def _loads(data: bytes, path: Path, config: Config) -> SavedPlan:
         prune=document["prune"],
         fingerprint=document["fingerprint"],
         decisions=document["plan"],
-        workflows=tuple(
-            linted(entry["definition"], entry["source"], path, config)
-            for entry in document["definitions"]
-        ),
+        workflows=linted(document["definitions"], path, config),
         origin=Origin.from_dict(origin) if origin is not None else None,
     )
 

@@ -217,3 +217,15 @@ def test_apply_refuses_what_is_not_a_plan_file_in_one_line(tmp_path: Path, kind:
     assert (code, out) == (1, "")
     assert err.startswith(f"pypgflow-ops: error: cannot read the plan {target}: it is a")
     assert err.count("\n") == 1
+
+
+def test_carried_definitions_are_linted_together_as_lint_checks_files(tmp_path: Path) -> None:
+    def twice(data: dict[str, Any]) -> None:
+        copy = json.loads(json.dumps(data["definitions"][0]))
+        copy["definition"]["metadata"]["owner"] = "someone else"
+        data["definitions"].append(copy)
+
+    message = _refusal(_written(tmp_path, twice))
+
+    assert message.startswith(f"{tmp_path}/plan.json: the definition of w 1 does not pass lint: ")
+    assert "duplicate-workflow" in message
