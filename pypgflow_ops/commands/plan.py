@@ -1,7 +1,7 @@
 """`pypgflow-ops plan` and `pypgflow-ops apply`: what the repository would change, and changing it.
 
 plan exits 0 on success and 1 on an error (lint error, conflict, drift, unreachable database);
-with --detailed-exitcode, 0 means no changes and 2 changes to apply.
+with --detailed-exitcode, 0 means no changes and 2 changes to apply (errors.ExitCode).
 """
 
 from __future__ import annotations
@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from typer._click import Context
+from typer._click.exceptions import UsageError as CommandLineError
+from typer.core import TyperCommand
 
 from pypgflow_ops.commands.db import DATABASE_URL
-from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
+from pypgflow_ops.errors import ExitCode, PypgflowError, UsageError
+from pypgflow_ops.terminal import printable, wants_color
 
 if TYPE_CHECKING:
     from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan, Outcome
@@ -24,7 +28,20 @@ if TYPE_CHECKING:
     from pypgflow_ops.model import Workflow
     from pypgflow_ops.plan import LiveState, Plan
 
-EXIT_CHANGES = 2
+DETAILED_EXITCODE = "--detailed-exitcode"
+
+
+class DetailedExitcodeCommand(TyperCommand):
+    """plan's command line: with --detailed-exitcode, 2 means changes, so a usage error exits 1."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        options = args[: args.index("--")] if "--" in args else [*args]  # the parser eats args
+        try:
+            return super().parse_args(ctx, args)
+        except CommandLineError as exc:
+            if DETAILED_EXITCODE in options:
+                exc.exit_code = ExitCode.FAILURE
+            raise
 
 
 TENANT = typer.Option(
@@ -45,10 +62,6 @@ class PlanFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
-
-
-def _wants_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _linted(paths: list[Path] | None) -> tuple[Workflow, ...]:
@@ -80,7 +93,7 @@ def plan(
         None, "--out", help="Save the plan, for `apply --plan FILE`.", show_default=False
     ),
     detailed_exitcode: bool = typer.Option(
-        False, "--detailed-exitcode", help="Exit 0 with no changes, 2 with changes, 1 on error."
+        False, DETAILED_EXITCODE, help="Exit 0 with no changes, 2 with changes, 1 on error."
     ),
     prune: bool = PRUNE,
 ) -> int:
@@ -101,8 +114,8 @@ def plan(
         _save(out, saved)
     typer.echo(_render(output_format, saved.plan, desired, live), nl=False)
     if saved.plan.errors:
-        return EXIT_FAILURE
-    return EXIT_CHANGES if detailed_exitcode and saved.plan.has_changes else EXIT_OK
+        return ExitCode.FAILURE
+    return ExitCode.CHANGES if detailed_exitcode and saved.plan.has_changes else ExitCode.OK
 
 
 def _git_commit(paths: list[Path] | None) -> str | None:
@@ -116,10 +129,10 @@ def _read_live_state(
 ) -> LiveState:
     from psycopg import IsolationLevel
 
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy.introspect import read_live_state
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
         conn.read_only = True
         return read_live_state(conn, tenant, desired)
@@ -129,11 +142,11 @@ def _save(out: Path, saved: SavedPlan) -> None:
     from pypgflow_ops.deploy import saved_plan
 
     if saved.plan.errors:
-        typer.echo(f"The plan was not saved to {out}: it has errors.", err=True)
+        typer.echo(printable(f"The plan was not saved to {out}: it has errors."), err=True)
         return
     saved_plan.write(out, saved)
     command = shlex.join(["apply", "--plan", str(out), "--tenant", saved.plan.tenant])
-    typer.echo(f"Saved the plan to {out}: apply it with `{command}`.", err=True)
+    typer.echo(printable(f"Saved the plan to {out}: apply it with `{command}`."), err=True)
 
 
 def _render(
@@ -146,7 +159,7 @@ def _render(
     if output_format is PlanFormat.MARKDOWN:
         diagrams = plan_markdown.change_diagrams(plan, desired, live)
         return plan_markdown.render(plan, diagrams=diagrams)
-    return plan_text.render(plan, color=_wants_color())
+    return plan_text.render(plan, color=wants_color())
 
 
 def apply(
@@ -166,7 +179,7 @@ def apply(
     ),
 ) -> int:
     """Apply the repository's workflow definitions to the database, in one transaction."""
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy import apply as deploy
     from pypgflow_ops.deploy import identity
     from pypgflow_ops.deploy.tenant import checked_slug
@@ -175,14 +188,19 @@ def apply(
     source = _source(paths, plan_file, checked_slug(tenant), prune)
 
     def show(plan: Plan) -> None:
-        typer.echo(plan_text.render(plan, color=_wants_color()), nl=False)
+        typer.echo(plan_text.render(plan, color=wants_color()), nl=False)
 
     def confirm() -> bool:
-        if yes or not sys.stdin.isatty():
+        if yes:
             return True
+        if not sys.stdin.isatty():
+            raise PypgflowError(
+                "not applied: standard input is not a terminal, so nobody can confirm; "
+                "run again with --yes to apply without asking"
+            )
         return typer.confirm("Apply these changes?", default=False)
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         outcome = deploy.apply(
             conn,
             tenant,
@@ -214,10 +232,10 @@ def _source(
 
 def _reported(outcome: Outcome) -> int:
     if outcome.plan.errors:
-        return EXIT_FAILURE
+        return ExitCode.FAILURE
     if outcome.deployment_id is not None:
         typer.echo(f"Applied (deployment {outcome.deployment_id}).")
     elif outcome.plan.has_changes:
         typer.echo("Cancelled: nothing was changed.")
-        return EXIT_FAILURE
-    return EXIT_OK
+        return ExitCode.FAILURE
+    return ExitCode.OK
