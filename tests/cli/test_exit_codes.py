@@ -46,6 +46,7 @@ USAGE_ERRORS = {
 }
 # A query that fails inside a command: wrapped at the database boundary into one line, exit 1.
 REFUSAL_INSIDE = {
+    "diagram": "pypgflow_ops.deploy.introspect.active_workflows",
     "plan": "pypgflow_ops.deploy.introspect.read_live_state",
     "apply": "pypgflow_ops.deploy.apply.read_live_state",
     "db status": "pypgflow_ops.db.runtime.installed_version",
@@ -84,9 +85,12 @@ def test_an_unreachable_database_exits_1(command: str, pg_server: str) -> None:
 def test_a_database_refusal_inside_a_command_exits_1(
     command: str, make_database: Callable[..., str]
 ) -> None:
-    done = with_failing(
-        REFUSAL_INSIDE[command], *COMMANDS[command](make_database()), raising="database"
-    )
+    url = make_database()
+    args = COMMANDS[command](url)
+    if command == "diagram":
+        args = [*args, "--against-db", "--tenant", "acme", "--database-url", url]
+
+    done = with_failing(REFUSAL_INSIDE[command], *args, raising="database")
 
     assert done.returncode == 1
     assert done.stderr.startswith("pypgflow-ops: error: ")
