@@ -10,7 +10,7 @@ import sys
 import typer
 
 from pypgflow_ops import __version__
-from pypgflow_ops.commands import db, diagram, lint, plan
+from pypgflow_ops.commands import db, diagram, lint, plan, test
 from pypgflow_ops.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -49,6 +49,7 @@ app.command("lint")(error_boundary(lint.lint))
 app.command("plan")(error_boundary(plan.plan))
 app.command("apply")(error_boundary(plan.apply))
 app.command("diagram")(error_boundary(diagram.diagram))
+app.command("test")(error_boundary(test.test))
 app.add_typer(db.app, name="db")
 
 

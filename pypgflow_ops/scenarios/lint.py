@@ -49,17 +49,22 @@ def checked(
                 )
 
 
-def scenario_problems(
-    paths: Sequence[str], workflows: Iterable[Workflow], config: Config
-) -> list[Problem]:
-    """Every problem of the scenario files at `paths`: unreadable, invalid, or at odds with the
-    workflows."""
-    problems: list[Problem] = []
-    files = []
+def read_all(paths: Sequence[str], config: Config) -> tuple[list[ScenarioFile], list[Problem]]:
+    """The scenario files that could be read, and the problems of those that could not."""
+    files, problems = [], []
     for path in paths:
         file, read_problems = read_path(path, config)
         problems.extend(read_problems)
         if file is not None:
             files.append(file)
+    return files, problems
+
+
+def scenario_problems(
+    paths: Sequence[str], workflows: Iterable[Workflow], config: Config
+) -> list[Problem]:
+    """Every problem of the scenario files at `paths`: unreadable, invalid, or at odds with the
+    workflows."""
+    files, problems = read_all(paths, config)
     problems.extend(checked(files, workflows, config))
     return problems

@@ -44,7 +44,19 @@ def _explained(error: Any) -> tuple[NodePath, bool, str]:
     return path, False, f"{json_path(path)}: {message}"
 
 
+@functools.cache
+def _fast_verdict() -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:  # an optional speed-up, as for workflow files (schema.py)
+        return None
+    return jsonschema_rs.validator_for(resources.scenarios_schema())
+
+
 def _schema_problems(document: Document, file: str) -> list[Problem]:
+    fast = _fast_verdict()
+    if fast is not None and fast.is_valid(document.data):
+        return []
     problems = []
     for error in _validator().iter_errors(document.data):
         path, at_key, message = _explained(error)
