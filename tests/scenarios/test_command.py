@@ -286,3 +286,22 @@ def test_no_scenario_files_is_a_usage_error(database_url: str, tmp_path: Path) -
         f"pypgflow-ops: error: no *.scenarios.yaml files in {tmp_path}; write one beside a "
         "workflow\n"
     )
+
+
+def test_the_example_workflows_scenarios_pass_and_take_every_transition(
+    database_url: str,
+) -> None:
+    examples = Path(__file__).resolve().parents[2] / "workflows"
+    before = dump(database_url)
+    code, document = _json(examples, database_url, "--require-all-transitions")
+    assert code == 0
+    assert document["failed"] == 0 and document["passed"] >= 4
+    assert {c["workflow"] for c in document["coverage"]} == {
+        "expense_approval",
+        "fraud_detection",
+        "incident_handling",
+        "order_fulfilment",
+    }
+    assert all(not c["untested_transitions"] for c in document["coverage"])
+    assert all(not c["unreached_states"] for c in document["coverage"])
+    assert dump(database_url) == before

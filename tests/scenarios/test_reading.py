@@ -90,8 +90,11 @@ def test_problems_are_located(text: str, expected: str) -> None:
     assert len(shown) == 1 and shown[0].startswith(expected), shown
 
 
-def test_the_schema_lists_exactly_the_runtime_refusal_kinds() -> None:
+def test_the_schema_is_a_valid_draft_2020_12_schema_listing_the_runtime_refusal_kinds() -> None:
+    from jsonschema import Draft202012Validator
+
     schema = resources.scenarios_schema()
+    Draft202012Validator.check_schema(schema)
     assert schema["$defs"]["step"]["properties"]["refused"]["enum"] == [k.word for k in REFUSALS]
     assert len(BY_SQLSTATE) == len(REFUSALS)
 
