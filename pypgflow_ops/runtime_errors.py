@@ -1,7 +1,7 @@
-"""The runtime's refusals: one record per kind, its word, its SQLSTATE and what it means.
+"""What the runtime's SQLSTATEs mean (docs/runtime.md, "Errors"): one record per kind of refusal.
 
-The words are what scenario files write (`refused: not-allowed`) and what tools show; the
-SQLSTATEs are the runtime's (docs/runtime.md, "Errors").
+The kind word names the refusal in the CLI's messages, and in anything else that must tell
+refusals apart (scenario tests), so that no other module keeps its own copy of the table.
 """
 
 from __future__ import annotations
@@ -10,33 +10,33 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class RefusalKind:
-    word: str
+class Refusal:
     sqlstate: str
+    kind: str
     meaning: str
 
 
-REFUSALS: tuple[RefusalKind, ...] = (
-    RefusalKind("not-allowed", "PT400", "the transition is not declared from the current state"),
-    RefusalKind("no-tenant", "PT403", "the request carries no tenant"),
-    RefusalKind("unknown-instance", "PT404", "no such instance (or another tenant's)"),
-    RefusalKind("already-running", "PT409", "the entity already has a running instance"),
-    RefusalKind("retired", "PT410", "the workflow version is retired"),
-    RefusalKind("condition-not-met", "PT412", "a condition of the transition is not met"),
-    RefusalKind("unknown-workflow", "PT422", "no such workflow (or another tenant's)"),
-    RefusalKind("finished", "PT423", "the instance is finished: it accepts no transitions"),
-    RefusalKind("busy", "PT503", "another call held the instance longer than the lock timeout"),
-    RefusalKind("missing-argument", "22004", "a required argument is null"),
-    RefusalKind(
-        "invalid-argument", "22023", "an empty entity, or metadata or context not a JSON object"
-    ),
-)
+REFUSALS: dict[str, Refusal] = {
+    r.sqlstate: r
+    for r in (
+        Refusal("PT400", "not-allowed", "the transition is not declared from the current state"),
+        Refusal("PT403", "no-tenant", "the call carries no tenant"),
+        Refusal("PT404", "unknown-instance", "no such instance in the tenant"),
+        Refusal("PT409", "already-running", "the entity already runs an instance of the workflow"),
+        Refusal("PT410", "retired", "the workflow version is retired"),
+        Refusal("PT412", "condition-not-met", "a condition of the transition is not met"),
+        Refusal("PT422", "unknown-workflow", "no such workflow name or definition id"),
+        Refusal("PT423", "finished", "the instance is finished"),
+        Refusal("PT503", "busy", "another call held the instance longer than the lock timeout"),
+        Refusal("22004", "invalid-argument", "a required argument is null"),
+        Refusal("22023", "invalid-argument", "an empty entity, or metadata/context not an object"),
+        Refusal("PF001", "immutable", "an applied definition cannot change"),
+        Refusal("PF002", "no-initial-state", "a definition without an initial state"),
+    )
+}
 
-BY_SQLSTATE: dict[str, RefusalKind] = {kind.sqlstate: kind for kind in REFUSALS}
-BY_WORD: dict[str, RefusalKind] = {kind.word: kind for kind in REFUSALS}
 
-
-def word_for(sqlstate: str | None) -> str | None:
-    """The refusal kind's word for a SQLSTATE, or None when it is not one of the runtime's."""
-    kind = BY_SQLSTATE.get(sqlstate or "")
-    return kind.word if kind else None
+def kind_of(sqlstate: str | None) -> str | None:
+    """The kind word of a runtime refusal, or None for any other SQLSTATE."""
+    refusal = REFUSALS.get(sqlstate or "")
+    return refusal.kind if refusal else None

@@ -13,7 +13,7 @@ from pypgflow_ops.model import Position
 class Step:
     to: str
     context: Mapping[str, Any]
-    refused: str | None  # a refusal kind's word (runtime_errors.py); None: the move must happen
+    refused: str | None  # a refusal kind (runtime_errors.py); None: the move must happen
     position: Position
 
 

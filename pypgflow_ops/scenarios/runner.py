@@ -17,7 +17,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from pypgflow_ops.db.runtime import DEFAULT_NAMES
-from pypgflow_ops.runtime_errors import word_for
+from pypgflow_ops.runtime_errors import kind_of
 from pypgflow_ops.scenarios.model import Expect, Scenario, Step
 from pypgflow_ops.scenarios.results import Failure, Move, ScenarioResult
 from pypgflow_ops.sqltemplates import render
@@ -36,10 +36,9 @@ class _Failed(Exception):
 
 
 def refusal(exc: psycopg.Error) -> str:
-    """How a refusal reads in a report: its kind's word, SQLSTATE and the runtime's message."""
-    word = word_for(exc.sqlstate)
+    """How a refusal reads in a report: its kind, SQLSTATE and the runtime's message."""
     message = exc.diag.message_primary or str(exc)
-    return f"refused: {word or 'error'} ({exc.sqlstate}): {message}"
+    return f"refused: {kind_of(exc.sqlstate) or 'error'} ({exc.sqlstate}): {message}"
 
 
 def _broken(conn: psycopg.Connection[Any], exc: psycopg.Error) -> None:
@@ -80,7 +79,7 @@ def _move(conn: psycopg.Connection[Any], instance: uuid.UUID, step: Step) -> Non
             row = conn.execute(statement("move"), params).fetchone()
     except psycopg.Error as exc:
         _broken(conn, exc)
-        if word_for(exc.sqlstate) != step.refused:
+        if kind_of(exc.sqlstate) != step.refused:
             raise _Failed(Failure(step.position, expected, refusal(exc))) from None
         return
     assert row is not None
