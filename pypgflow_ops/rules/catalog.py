@@ -105,8 +105,9 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "scenario-impossible-step",
         E,
-        "A scenario step asks for a move the workflow has no transition for, from the state "
-        "the previous steps lead to: the runtime would refuse it.",
+        "A scenario step cannot turn out as written from the state the previous steps lead "
+        "to: a move the workflow has no transition for, a `not-allowed` refusal of a declared "
+        "transition, or a `finished` refusal outside a final state.",
     ),
     # Across files
     RuleInfo(

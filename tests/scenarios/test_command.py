@@ -49,15 +49,10 @@ scenarios:
       - {to: paid, refused: condition-not-met}
       - to: paid
       - to: shipped
-  - name: cancelling is refused
-    start: {entity_table: orders, entity_id: "3"}
+  - name: a paid order is not refused
+    start: {entity_table: orders, entity_id: "3", metadata: {payment_reference: p-3}}
     steps:
-      - {to: cancelled, refused: not-allowed}
-  - name: a cancelled order refuses payment
-    start: {entity_table: orders, entity_id: "4"}
-    steps:
-      - to: cancelled
-      - {to: paid, refused: not-allowed}
+      - {to: paid, refused: condition-not-met}
   - name: the wrong state
     start: {entity_table: orders, entity_id: "5", metadata: {payment_reference: p-5}}
     steps:
@@ -78,25 +73,20 @@ FAIL {f}:9: a payment without its reference
     expected: a move to 'paid'
     runtime:  refused: condition-not-met (PT412): condition not met for transition 'pay': \
 payment_reference required
-FAIL {f}:15: cancelling is refused
+FAIL {f}:15: a paid order is not refused
   at {f}:18:9
-    expected: refused: not-allowed
-    runtime:  moved to 'cancelled'
-FAIL {f}:19: a cancelled order refuses payment
-  at {f}:23:9
-    expected: refused: not-allowed
-    runtime:  refused: finished (PT423): workflow instance UUID finished in state 'cancelled': \
-it accepts no transitions
-FAIL {f}:24: the wrong state
-  at {f}:28:13
+    expected: refused: condition-not-met
+    runtime:  moved to 'paid'
+FAIL {f}:19: the wrong state
+  at {f}:23:13
     expected: state 'shipped'
     runtime:  state 'paid'
-FAIL {f}:29: the wrong history
-  at {f}:31:13
+FAIL {f}:24: the wrong history
+  at {f}:26:13
     expected: finished true, history 3
     runtime:  finished false, history 1
-PASS {f}:32: the same entity again, as the others were rolled back
-7 scenarios: 2 passed, 5 failed.
+PASS {f}:27: the same entity again, as the others were rolled back
+6 scenarios: 2 passed, 4 failed.
 """
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -157,7 +147,7 @@ def test_json_lists_every_scenario_and_each_failure(busy_database: str, tmp_path
     folder = repository(tmp_path, FAILING)
     code, document = _json(folder, busy_database)
     assert code == 1
-    assert (document["version"], document["passed"], document["failed"]) == (1, 2, 5)
+    assert (document["version"], document["passed"], document["failed"]) == (1, 2, 4)
     assert document["coverage"] is None
     first, second = document["scenarios"][:2]
     assert {k: v for k, v in first.items() if k != "seconds"} == {
@@ -182,25 +172,24 @@ def test_junit_is_read_back_by_an_xml_parser(busy_database: str, tmp_path: Path)
     code, out, _ = run("test", folder, "--database-url", busy_database, "--format", "junit")
     assert code == 1
     root = ET.fromstring(out)
-    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "7", "5")
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "6", "4")
     (suite,) = root.findall("testsuite")
     assert suite.get("name") == str(folder / "order.scenarios.yaml")
     cases = suite.findall("testcase")
     assert [(c.get("name"), c.get("line"), c.find("failure") is None) for c in cases] == [
         ("paid, shipped and delivered", "3", True),
         ("a payment without its reference", "9", False),
-        ("cancelling is refused", "15", False),
-        ("a cancelled order refuses payment", "19", False),
-        ("the wrong state", "24", False),
-        ("the wrong history", "29", False),
-        ("the same entity again, as the others were rolled back", "32", True),
+        ("a paid order is not refused", "15", False),
+        ("the wrong state", "19", False),
+        ("the wrong history", "24", False),
+        ("the same entity again, as the others were rolled back", "27", True),
     ]
     failure = cases[2].find("failure")
     assert failure is not None
-    assert failure.get("message") == "expected refused: not-allowed"
+    assert failure.get("message") == "expected refused: condition-not-met"
     assert failure.text == (
         f"{folder / 'order.scenarios.yaml'}:18:9\n"
-        "expected: refused: not-allowed\nruntime:  moved to 'cancelled'\n"
+        "expected: refused: condition-not-met\nruntime:  moved to 'paid'\n"
     )
 
 
@@ -211,11 +200,11 @@ def test_github_annotates_each_failing_step(busy_database: str, tmp_path: Path) 
     lines = out.splitlines()
     f = str(folder / "order.scenarios.yaml").replace(":", "%3A").replace(",", "%2C")
     assert lines[1] == (
-        f"::error file={f},line=18,col=9,title=scenario failed::cancelling is refused: "
-        "expected refused: not-allowed; runtime moved to 'cancelled'"
+        f"::error file={f},line=18,col=9,title=scenario failed::a paid order is not refused: "
+        "expected refused: condition-not-met; runtime moved to 'paid'"
     )
-    assert lines[-1] == ("::notice title=pypgflow-ops test::7 scenarios: 2 passed, 5 failed.")
-    assert len(lines) == 6
+    assert lines[-1] == ("::notice title=pypgflow-ops test::6 scenarios: 2 passed, 4 failed.")
+    assert len(lines) == 5
 
 
 def test_coverage_lists_what_no_passing_scenario_took(busy_database: str, tmp_path: Path) -> None:
