@@ -294,3 +294,18 @@ def test_the_example_workflows_scenarios_pass_and_take_every_transition(
     assert all(not c["untested_transitions"] for c in document["coverage"])
     assert all(not c["unreached_states"] for c in document["coverage"])
     assert dump(database_url) == before
+
+
+def test_an_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    folder = repository(tmp_path, PASSING)
+    code, out, err = run("test", folder, "--database-url", "postgresql://postgres@127.0.0.1:1/x")
+    assert (code, out) == (1, "")
+    assert err.startswith("pypgflow-ops: error: cannot connect to PostgreSQL (host 127.0.0.1, ")
+    assert err.count("\n") == 1
+
+
+def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    folder = repository(tmp_path, PASSING)
+    code, _, err = run("test", folder, "--format", "xml")
+    assert code == 2
+    assert "'xml' is not one of 'text', 'json', 'junit', 'github'" in err
