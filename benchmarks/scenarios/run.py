@@ -5,19 +5,22 @@ calls made one by one from psycopg outside the tool, in the same run.
 
 Writes the input under benchmarks/data/scenarios/ (git-ignored): one workflow, a chain s0 -> s10,
 and one scenario file of 1,000 journeys along it, each with a context per step and an
-expectation. Then, on a fresh database `pypgflow_bench_scenarios` (dropped first, runtime not
-installed, so the command installs it inside its transaction):
+expectation. Then, on a fresh database `pypgflow_bench_scenarios` (dropped first): the whole
+command once on the empty database (it installs the runtime inside its transaction, rolled back);
+then, with the runtime installed (committed), in turn:
 
-1. the whole command, `pypgflow-ops test` in a subprocess (start-up, lint, reading, runtime
-   install, apply, the scenarios, rollback);
+1. the whole command, `pypgflow-ops test` in a subprocess (start-up, lint, reading, apply, the
+   scenarios, rollback);
 2. the scenarios alone through the tool's runner (`run_scenarios`, in-process: apply, savepoints,
    the calls, the expectations, rollback);
-3. the baseline: one transaction with the runtime installed and the workflow applied (not timed),
-   then, as pypgflow_authenticated with the tenant's claims, the same start_workflow and
+3. the baseline: one transaction with the workflow applied (not timed), then, as
+   pypgflow_authenticated with the tenant's claims, the same start_workflow and
    execute_transition calls one by one from psycopg, and one read of each instance's state
    (timed); rolled back.
 
-Prints Markdown rows for docs/benchmarks.md.
+The three run in turn, `--rounds` times (default 3); prints the median time of each (and every
+round's) and the median of its per-round ratios to the baseline, as Markdown rows for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -149,20 +153,37 @@ def _baseline(url: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     _write_input()
     url = _fresh_database(args.server)
-    assert runtime.installed_version(psycopg.connect(url)) is None
-    command = _command(url)
-    runner = _runner(url)
-    baseline = _baseline(url)
+    with psycopg.connect(url) as conn:
+        assert runtime.installed_version(conn) is None
+    on_empty = _command(url)  # installs the runtime inside its transaction, rolled back
+    with psycopg.connect(url) as conn, conn.transaction():
+        runtime.upgrade(conn)  # from here on, as on a database that has the runtime
+    timings: dict[str, list[float]] = {"command": [], "runner": [], "baseline": []}
+    for _ in range(args.rounds):  # interleaved, so that a busy machine weighs on all three
+        timings["command"].append(_command(url))
+        timings["runner"].append(_runner(url))
+        timings["baseline"].append(_baseline(url))
     calls = SCENARIOS * (STEPS + 2)
-    print(f"| `pypgflow-ops test` (whole command) | {command:.1f} s | {command / baseline:.2f} |")
     print(
-        f"| `run_scenarios` (apply, savepoints, calls, checks) | {runner:.1f} s | "
-        f"{runner / baseline:.2f} |"
+        f"| `pypgflow-ops test`, empty database (runtime install included) | {on_empty:.1f} s | |"
     )
-    print(f"| psycopg one by one ({calls:,} calls) | {baseline:.1f} s | 1.00 |")
+    rows = [
+        ("command", "`pypgflow-ops test` (whole command)"),
+        ("runner", "`run_scenarios` (apply, savepoints, calls, checks)"),
+        ("baseline", f"psycopg one by one ({calls:,} calls)"),
+    ]
+    for name, label in rows:
+        rounds = " / ".join(f"{t:.1f}" for t in timings[name])
+        # Each round's ratio to the baseline of the same round, so that the machine's load, which
+        # drifts from round to round, weighs on both sides of each ratio alike.
+        ratio = statistics.median(
+            t / base for t, base in zip(timings[name], timings["baseline"], strict=True)
+        )
+        print(f"| {label} | {statistics.median(timings[name]):.1f} s ({rounds}) | {ratio:.2f} |")
 
 
 if __name__ == "__main__":
