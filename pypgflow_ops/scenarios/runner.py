@@ -2,7 +2,9 @@
 
 The caller has already taken the role and the claims of the tenant, as PostgREST does. A step
 expected to be refused gets a savepoint of its own, so the journey can go on after the refusal;
-any other step runs without one (a round trip saved), and its unexpected refusal ends the journey.
+any other step runs without one, and its unexpected refusal ends the journey. A savepoint is sent
+in one round trip with the call after it, and the scenario's rollback with its last read, so a
+journey costs the round trips of its calls, as the same calls made one by one would.
 """
 
 from __future__ import annotations
@@ -47,6 +49,15 @@ def _broken(conn: psycopg.Connection[Any], exc: psycopg.Error) -> None:
         raise exc
 
 
+# Names of our own making (never from a file): the savepoints of a scenario and of a step.
+_SCENARIO = "pypgflow_scenario"
+_STEP = "pypgflow_step"
+
+
+def _undo(conn: psycopg.Connection[Any], savepoint: str) -> None:
+    conn.execute(f"rollback to savepoint {savepoint}; release savepoint {savepoint}")
+
+
 def _start(conn: psycopg.Connection[Any], workflow: str, scenario: Scenario) -> uuid.UUID:
     params = {
         "workflow": workflow,
@@ -55,10 +66,14 @@ def _start(conn: psycopg.Connection[Any], workflow: str, scenario: Scenario) -> 
         "metadata": Jsonb(scenario.metadata),
     }
     try:
-        row = conn.execute(statement("start"), params).fetchone()
+        with conn.pipeline():
+            conn.execute(f"savepoint {_SCENARIO}")
+            cursor = conn.execute(statement("start"), params)
     except psycopg.Error as exc:
         _broken(conn, exc)
+        _undo(conn, _SCENARIO)
         raise _Failed(Failure(scenario.start_position, "a new instance", refusal(exc))) from None
+    row = cursor.fetchone()
     assert row is not None
     instance: uuid.UUID = row[0]
     return instance
@@ -75,13 +90,16 @@ def _move(conn: psycopg.Connection[Any], instance: uuid.UUID, step: Step) -> Non
         return
     expected = f"refused: {step.refused}"
     try:
-        with conn.transaction():
-            row = conn.execute(statement("move"), params).fetchone()
+        with conn.pipeline():
+            conn.execute(f"savepoint {_STEP}")
+            cursor = conn.execute(statement("move"), params)
     except psycopg.Error as exc:
         _broken(conn, exc)
+        _undo(conn, _STEP)
         if kind_of(exc.sqlstate) != step.refused:
             raise _Failed(Failure(step.position, expected, refusal(exc))) from None
         return
+    row = cursor.fetchone()
     assert row is not None
     raise _Failed(Failure(step.position, expected, f"moved to {row[0]!r}"))
 
@@ -105,10 +123,19 @@ def _mismatch(expect: Expect, state: str, finished: bool, history: int) -> Failu
 
 
 def _journey(conn: psycopg.Connection[Any], workflow: str, scenario: Scenario) -> tuple[Move, ...]:
+    """The scenario's moves; its savepoint is rolled back whatever happens."""
     instance = _start(conn, workflow, scenario)
-    for step in scenario.steps:
-        _move(conn, instance, step)
-    row = conn.execute(statement("outcome"), {"instance": instance}).fetchone()
+    try:
+        for step in scenario.steps:
+            _move(conn, instance, step)
+    except _Failed:
+        _undo(conn, _SCENARIO)
+        raise
+    with conn.pipeline():
+        cursor = conn.execute(statement("outcome"), {"instance": instance})
+        conn.execute(f"rollback to savepoint {_SCENARIO}")
+        conn.execute(f"release savepoint {_SCENARIO}")
+    row = cursor.fetchone()
     assert row is not None
     state, finished, history = row
     moves = tuple((m[0], m[1], m[2]) for m in history)
@@ -127,8 +154,7 @@ def run_scenario(
     failure: Failure | None = None
     moves: tuple[Move, ...] = ()
     try:
-        with conn.transaction(force_rollback=True):
-            moves = _journey(conn, workflow, scenario)
+        moves = _journey(conn, workflow, scenario)
     except _Failed as failed:
         failure = failed.failure
     return ScenarioResult(

@@ -64,6 +64,9 @@ def run_scenarios(
     results = []
     with conn.transaction(force_rollback=True):
         _act_as(conn, _throwaway_tenant(conn, workflows))
+        # psycopg drops its prepared statements at every ROLLBACK TO (a round trip each time):
+        # the scenarios' statements are not prepared at all.
+        conn.prepare_threshold = None
         for file in files:
             for scenario in file.scenarios:
                 result = run_scenario(conn, file.path, file.workflow, scenario)

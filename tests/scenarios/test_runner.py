@@ -59,3 +59,38 @@ def test_each_refusal_kind_is_reported_as_the_runtime_gave_it(database_url: str)
         ("a move to 'placed'", ["refused", " finished (PT423)"]),
     ]
     assert all(isinstance(f, Failure) for f in failures)
+
+
+JOURNEY = """\
+  - name: journey {n}
+    start: {{entity_table: orders, entity_id: "1", metadata: {{payment_reference: p}}}}
+    steps:
+      - {{to: delivered, refused: not-allowed}}
+      - to: paid
+      - to: shipped
+      - to: delivered
+    expect: {{state: delivered}}
+"""
+
+
+def _round_trips(url: str, scenarios: int) -> int:
+    from deploy.roundtrips import counted
+
+    workflows = lint_source(ORDER.encode(), "order.yaml").workflows
+    text = "workflow: order\nscenarios:\n" + "".join(JOURNEY.format(n=n) for n in range(scenarios))
+    file, _ = read_scenarios(text.encode(), "o.scenarios.yaml")
+    assert file is not None
+    with psycopg.connect(url) as conn, counted(conn) as trips:
+        assert all(r.passed for r in run_scenarios(conn, workflows, [file]))
+    return trips.count
+
+
+def test_a_journey_costs_a_round_trip_per_call_and_one_per_expected_refusal(
+    runtime_database_url: str,
+) -> None:
+    # The start with its savepoint, three moves, the refused move with its savepoint, that
+    # savepoint's rollback, and the last read with the scenario's rollback.
+    per_scenario = (
+        _round_trips(runtime_database_url, 5) - _round_trips(runtime_database_url, 1)
+    ) / 4
+    assert per_scenario == 1 + 3 + 1 + 1 + 1
