@@ -98,9 +98,12 @@ def check(file: ScenarioFile, workflows: Mapping[str, Workflow]) -> Iterator[Fin
     """What is wrong with the file's journeys, known without running them."""
     workflow = workflows.get(file.workflow)
     if workflow is None:
-        message = f"no workflow {file.workflow!r} among the files linted; " + _hint(
-            file.workflow, workflows
+        hint = (
+            _hint(file.workflow, workflows)
+            if workflows
+            else "lint the folder that holds the workflow too"
         )
+        message = f"no workflow {file.workflow!r} among the files linted; {hint}"
         yield Finding(UNKNOWN_WORKFLOW, file.workflow_position, message)
         return
     for scenario in file.scenarios:
