@@ -128,3 +128,18 @@ def test_docs_testing_md_lists_every_refusal_kind() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text()
     listed = [line.split("`")[1] for line in doc.splitlines() if line.startswith("| `")]
     assert listed == list(dict.fromkeys(refusal.kind for refusal in REFUSALS.values()))
+
+
+def test_the_example_scenario_files_read_the_same_with_both_yaml_parsers() -> None:
+    import yaml
+
+    from pypgflow_ops.loading import load
+
+    examples = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.scenarios.yaml"))
+    assert len(examples) == 4
+    for path in examples:
+        data = path.read_bytes()
+        fast = load(data, str(path), every_position=True).document
+        pure = load(data, str(path), loader=yaml.SafeLoader, every_position=True).document
+        assert fast is not None and pure is not None, path
+        assert fast.data == pure.data
