@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import psycopg
@@ -58,18 +58,17 @@ def run_scenarios(
     conn: psycopg.Connection[Any],
     workflows: Sequence[Workflow],
     files: Iterable[ScenarioFile],
-    on_result: Callable[[ScenarioResult], None] = lambda _: None,
 ) -> list[ScenarioResult]:
     """Every scenario of `files`, in order, each in its own savepoint; then roll everything back."""
-    results = []
+    results: list[ScenarioResult] = []
     with conn.transaction(force_rollback=True):
         _act_as(conn, _throwaway_tenant(conn, workflows))
         # psycopg drops its prepared statements at every ROLLBACK TO (a round trip each time):
         # the scenarios' statements are not prepared at all.
         conn.prepare_threshold = None
         for file in files:
-            for scenario in file.scenarios:
-                result = run_scenario(conn, file.path, file.workflow, scenario)
-                on_result(result)
-                results.append(result)
+            results.extend(
+                run_scenario(conn, file.path, file.workflow, scenario)
+                for scenario in file.scenarios
+            )
     return results
