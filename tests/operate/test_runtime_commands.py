@@ -418,3 +418,74 @@ def test_a_busy_instance_is_refused_after_the_lock_timeout(applied: str) -> None
     )
     (row,) = answer(applied, "acme", "instances", "list", "--entity-id", "busy-1")
     assert row["current_state"] == "placed"
+
+
+def test_a_limit_beyond_postgresqls_range_is_a_usage_error(applied: str) -> None:
+    code, out, err = as_tenant(applied, "acme", "instances", "list", "--limit", str(2**63))
+    assert (code, out) == (2, "")
+    assert "Invalid value for '--limit'" in err
+    assert answer(applied, "acme", "instances", "list", "--limit", str(2**63 - 1)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"amount": NaN}',
+        '{"amount": Infinity}',
+        '{"amount": -Infinity}',
+        '{"amount": 1e400}',
+        '{"note": "nul \\u0000 inside"}',
+        '{"note": "lone \\ud800 surrogate"}',
+        '{"amount": ' + "1" * 5000 + "}",
+        '{"deep": ' + "[" * 100_000 + "}",
+    ],
+    ids=["nan", "infinity", "-infinity", "1e400", "nul", "surrogate", "5000-digits", "deep"],
+)
+@pytest.mark.parametrize("option", ["--metadata", "--context"])
+def test_json_that_postgresql_cannot_hold_is_a_usage_error(
+    applied: str, option: str, text: str
+) -> None:
+    instance = str(start(applied, "acme", f"json-{option}-{hash(text)}")["id"])
+    command = (
+        ("instances", "start", "orders", "json-x", "--workflow", "order_fulfilment")
+        if option == "--metadata"
+        else ("instances", "transition", instance, "cancelled", "--executed-by", "x")
+    )
+    before = counts(applied)
+    code, out, err = as_tenant(applied, "acme", *command, option, text)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"pypgflow-ops: error: {option} ") and err.count("\n") == 1
+    assert counts(applied) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("instances", "start", "orders", "\udcff", "--workflow", "order_fulfilment"), "entity_id"),
+        (("instances", "list", "--state", "\udcffx"), "--state"),
+        (("workflows", "show", "\udcff"), "name"),
+        (("workflows", "list", "--as", "\udcff"), "--as"),
+        (
+            (
+                "instances",
+                "transition",
+                "00000000-0000-0000-0000-000000000000",
+                "x",
+                "--executed-by",
+                "x",
+                "--notes",
+                "caf\udce9",
+            ),
+            "--notes",
+        ),
+    ],
+)
+def test_arguments_that_are_not_utf8_are_a_usage_error(
+    applied: str, args: tuple[str, ...], name: str
+) -> None:
+    """Bytes that are not UTF-8 (a Latin-1 terminal) reach Python as lone surrogates."""
+    before = counts(applied)
+    code, out, err = as_tenant(applied, "acme", *args)
+    assert (code, out) == (2, "")
+    assert f"Invalid value for '{name}': not UTF-8 text" in err
+    assert counts(applied) == before
