@@ -14,12 +14,13 @@ from typing import Any
 
 import psycopg
 
+from pypgflow_ops.db.runtime import DEFAULT_NAMES
 from pypgflow_ops.operate.session import query
 from pypgflow_ops.playground.jwt import hs256
 from pypgflow_ops.playground.postgrest import create_authenticator, grant_runtime_roles
 
 TENANT = "demo"
-ROLE = "pypgflow_authenticated"
+ROLE = DEFAULT_NAMES.authenticated_role
 
 
 class NoDemoTenant(Exception):

