@@ -489,3 +489,11 @@ def test_arguments_that_are_not_utf8_are_a_usage_error(
     assert (code, out) == (2, "")
     assert f"Invalid value for '{name}': not UTF-8 text" in err
     assert counts(applied) == before
+
+
+def test_table_cells_escape_bidi_overrides_and_invisible_characters() -> None:
+    """An entity id with U+202E would draw the rest of its line right to left."""
+    table = render_table(
+        [{"a": "id\u202e1-gro", "b": "zero\u200bwidth \udcff"}], ["a", "b"], empty="-"
+    )
+    assert table.splitlines()[1] == "id\\u202e1-gro  zero\\u200bwidth \\udcff"
