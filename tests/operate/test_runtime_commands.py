@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -497,3 +498,17 @@ def test_table_cells_escape_bidi_overrides_and_invisible_characters() -> None:
         [{"a": "id\u202e1-gro", "b": "zero\u200bwidth \udcff"}], ["a", "b"], empty="-"
     )
     assert table.splitlines()[1] == "id\\u202e1-gro  zero\\u200bwidth \\udcff"
+
+
+def test_every_refusal_the_runtime_raises_has_a_kind() -> None:
+    """A new SQLSTATE in a runtime version must be named in runtime_errors.py, the one record."""
+    from pypgflow_ops.resources import sql_templates_dir
+    from pypgflow_ops.runtime_errors import REFUSALS
+
+    raised = {
+        code
+        for path in (sql_templates_dir() / "runtime").rglob("*.sql")
+        for code in re.findall(r"errcode = '(\w{5})'", path.read_text(encoding="utf-8"))
+    }
+    assert raised - {"42501"} <= set(REFUSALS)  # 42501: a write to a view, never an api call
+    assert {"PT400", "PT404", "PT412", "PT423"} <= raised
