@@ -512,3 +512,10 @@ def test_every_refusal_the_runtime_raises_has_a_kind() -> None:
     }
     assert raised - {"42501"} <= set(REFUSALS)  # 42501: a write to a view, never an api call
     assert {"PT400", "PT404", "PT412", "PT423"} <= raised
+
+
+def test_an_empty_version_is_named_in_the_message(applied: str) -> None:
+    code, _, err = as_tenant(
+        applied, "acme", "workflows", "show", "order_fulfilment", "--version", ""
+    )
+    assert code == 1 and "no workflow 'order_fulfilment' version '' in this tenant" in err
