@@ -53,10 +53,22 @@ def tenant_request(database_url: str | None, tenant: str, sub: str) -> Iterator[
         claims = json.dumps({"role": AUTHENTICATED, "tenant_id": str(tenant_id), "sub": sub})
         try:
             with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-                cur.execute(query("begin_request"), {"role": AUTHENTICATED, "claims": claims})
+                _begin_request(cur, claims)
                 yield cur
         except psycopg.Error as exc:
             raise refused(exc) from None
+
+
+def _begin_request(cur: Cursor, claims: str) -> None:
+    try:
+        cur.execute(query("begin_request"), {"role": AUTHENTICATED, "claims": claims})
+    except psycopg.errors.InsufficientPrivilege:
+        user = cur.connection.info.user
+        raise PypgflowError(
+            f"role {user!r} may not act as {AUTHENTICATED}, which the runtime commands do (as "
+            f"PostgREST does): as a superuser, run GRANT {AUTHENTICATED} TO "
+            f"{sql.Identifier(user).as_string(None)}"
+        ) from None
 
 
 def _tenant_id(conn: psycopg.Connection[Any], tenant: str) -> uuid.UUID:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import getpass
 import json
 import re
+import uuid
 from pathlib import Path
 
 import psycopg
+import psycopg.conninfo
+import psycopg.sql
 import pytest
 
 from pypgflow_ops.report.rows import render_table
@@ -519,3 +522,28 @@ def test_an_empty_version_is_named_in_the_message(applied: str) -> None:
         applied, "acme", "workflows", "show", "order_fulfilment", "--version", ""
     )
     assert code == 1 and "no workflow 'order_fulfilment' version '' in this tenant" in err
+
+
+def test_a_role_that_may_not_become_the_api_role_is_told_how_to_grant_it(applied: str) -> None:
+    """An owner with CREATEROLE and BYPASSRLS (docs/runtime.md) is no member of the API role."""
+    role = f"pypgflow_test_{uuid.uuid4().hex[:12]}"
+    quoted = psycopg.sql.Identifier(role)
+    with psycopg.connect(applied, autocommit=True) as conn:
+        conn.execute(psycopg.sql.SQL("create role {} login bypassrls").format(quoted))
+        conn.execute(psycopg.sql.SQL("grant usage on schema pypgflow to {}").format(quoted))
+        conn.execute(
+            psycopg.sql.SQL("grant select on all tables in schema pypgflow to {}").format(quoted)
+        )
+    try:
+        url = psycopg.conninfo.make_conninfo(applied, user=role)
+        code, out, err = run("workflows", "list", "--tenant", "acme", "--database-url", url)
+        assert (code, out) == (1, "")
+        assert err == (
+            f"pypgflow-ops: error: role {role!r} may not act as pypgflow_authenticated, which "
+            "the runtime commands do (as PostgREST does): as a superuser, run GRANT "
+            f'pypgflow_authenticated TO "{role}"\n'
+        )
+    finally:
+        with psycopg.connect(applied, autocommit=True) as conn:
+            conn.execute(psycopg.sql.SQL("drop owned by {}").format(quoted))
+            conn.execute(psycopg.sql.SQL("drop role {}").format(quoted))
