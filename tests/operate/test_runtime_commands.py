@@ -547,3 +547,10 @@ def test_a_role_that_may_not_become_the_api_role_is_told_how_to_grant_it(applied
         with psycopg.connect(applied, autocommit=True) as conn:
             conn.execute(psycopg.sql.SQL("drop owned by {}").format(quoted))
             conn.execute(psycopg.sql.SQL("drop role {}").format(quoted))
+
+
+def test_table_columns_stay_aligned_with_wide_characters() -> None:
+    """A terminal gives CJK characters and most emoji two columns each, combining marks none."""
+    rows = [{"a": "注文", "b": "x"}, {"a": "ab", "b": "y"}, {"a": "e\u0301", "b": "z"}]
+    table = render_table(rows, ["a", "b"], empty="-")
+    assert table == "a     b\n注文  x\nab    y\ne\u0301     z\n"
