@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 Row = Mapping[str, Any]
 
