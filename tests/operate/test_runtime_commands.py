@@ -554,3 +554,27 @@ def test_table_columns_stay_aligned_with_wide_characters() -> None:
     rows = [{"a": "注文", "b": "x"}, {"a": "ab", "b": "y"}, {"a": "e\u0301", "b": "z"}]
     table = render_table(rows, ["a", "b"], empty="-")
     assert table == "a     b\n注文  x\nab    y\ne\u0301     z\n"
+
+
+def test_a_workflow_of_one_tenant_is_invisible_to_another(applied: str, tmp_path: Path) -> None:
+    source = (WORKFLOWS / "order_fulfilment.yaml").read_text(encoding="utf-8")
+    (tmp_path / "own.yaml").write_text(
+        source.replace("name: order_fulfilment", "name: umbrella_only", 1), encoding="utf-8"
+    )
+    code, out, err = run(
+        "apply", tmp_path, "--tenant", "umbrella", "--database-url", applied, "--yes"
+    )
+    assert code == 0, out + err
+    assert [w["name"] for w in answer(applied, "umbrella", "workflows", "list")] == [
+        "umbrella_only"
+    ]
+    for other in ("acme", "globex"):
+        assert "umbrella_only" not in {
+            w["name"] for w in answer(applied, other, "workflows", "list")
+        }
+        code, _, err = as_tenant(applied, other, "workflows", "show", "umbrella_only")
+        assert code == 1 and "no workflow 'umbrella_only' in this tenant" in err
+        code, _, err = as_tenant(
+            applied, other, "instances", "start", "orders", "u-1", "--workflow", "umbrella_only"
+        )
+        assert code == 1 and "refused (unknown-workflow)" in err
