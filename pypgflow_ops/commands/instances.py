@@ -141,6 +141,8 @@ def list_(
     with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
         rows = calls.list_instances(cur, where)
     _report(rows, output_format, one=False)
+    if len(rows) == limit and chosen_format(output_format) is RowFormat.TABLE:
+        typer.echo(f"The newest {limit} shown; there may be more: --limit N shows N.", err=True)
     return ExitCode.OK
 
 

@@ -578,3 +578,15 @@ def test_a_workflow_of_one_tenant_is_invisible_to_another(applied: str, tmp_path
             applied, other, "instances", "start", "orders", "u-1", "--workflow", "umbrella_only"
         )
         assert code == 1 and "refused (unknown-workflow)" in err
+
+
+def test_a_table_cut_short_by_the_limit_says_so(applied: str) -> None:
+    start(applied, "globex", "limit-1")
+    start(applied, "globex", "limit-2")
+    code, out, err = as_tenant(
+        applied, "globex", "instances", "list", "--limit", "1", "-f", "table"
+    )
+    assert code == 0 and len(out.splitlines()) == 2
+    assert err == "The newest 1 shown; there may be more: --limit N shows N.\n"
+    code, out, err = as_tenant(applied, "globex", "instances", "list", "--limit", "1")
+    assert (code, err, len(json.loads(out))) == (0, "", 1)  # JSON: the rows, nothing else
