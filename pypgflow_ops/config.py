@@ -19,13 +19,11 @@ from typing import Any
 
 from pypgflow_ops.errors import UsageError
 from pypgflow_ops.loading import DEFAULT_MAX_FILE_SIZE, load
-from pypgflow_ops.problems import Severity
-from pypgflow_ops.rules.catalog import RULES_BY_ID
+from pypgflow_ops.problems import RuleInfo, Severity
+from pypgflow_ops.rules import RULES_BY_ID
 
 YAML_NAME = ".pypgflow-ops.yaml"
 TOML_TABLE = "pypgflow-ops"
-# Without these a file cannot be read into a model at all, so they cannot be tuned.
-FIXED_RULES = frozenset({"yaml-syntax", "duplicate-key", "yaml-anchor", "schema", "implicit-type"})
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "off": None}
 
 
@@ -36,11 +34,11 @@ class Config:
     rules: Mapping[str, Severity | None] = field(default_factory=dict)
     source: Path | None = None
 
-    def severity(self, rule: str) -> Severity | None:
+    def severity(self, rule: RuleInfo) -> Severity | None:
         """The rule's severity here; None when the rule is off."""
-        if rule in self.rules:
-            return self.rules[rule]
-        return RULES_BY_ID[rule].severity
+        if rule.tunable and rule.id in self.rules:
+            return self.rules[rule.id]
+        return rule.severity
 
 
 def _settings_from_toml(path: Path) -> dict[str, Any] | None:
@@ -94,10 +92,8 @@ def _level(rule: str, value: Any, source: Path) -> Severity | None:
         close = difflib.get_close_matches(rule, RULES_BY_ID, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise UsageError(f"{source}: unknown rule {rule!r}{hint}")
-    if rule in FIXED_RULES:
-        raise UsageError(
-            f"{source}: rule {rule!r} cannot be tuned: without it the file cannot be read"
-        )
+    if not RULES_BY_ID[rule].tunable and value != "error":
+        raise UsageError(f"{source}: rule {rule!r} cannot be tuned: {RULES_BY_ID[rule].why_fixed}")
     if value is False and source.suffix != ".toml":
         raise UsageError(
             f'{source}: rules.{rule}: write "off" in quotes (YAML reads an unquoted off as false)'

@@ -7,8 +7,25 @@ elsewhere, only the conversions that surprise readers are worth a warning.
 from __future__ import annotations
 
 from pypgflow_ops.loading import Document, ImplicitScalar, NodePath, describe
-from pypgflow_ops.problems import Problem, Severity
+from pypgflow_ops.problems import Problem, RuleInfo, Severity, Stage
 from pypgflow_ops.schema_paths import expects_text, json_path
+
+IMPLICIT_TYPE = RuleInfo(
+    "implicit-type",
+    Severity.ERROR,
+    "Text was expected, but YAML reads the unquoted value as a "
+    "boolean, null or number (the state `no` becomes false): quote it.",
+    Stage.SCHEMA,
+    tunable=False,
+)
+AMBIGUOUS_VALUE = RuleInfo(
+    "ambiguous-value",
+    Severity.WARNING,
+    "An unquoted value that YAML 1.1 converts in a surprising "
+    "way (yes/no/on/off/y/n, 0755, 1:30): write it explicitly.",
+    Stage.SCHEMA,
+)
+RULES = (IMPLICIT_TYPE, AMBIGUOUS_VALUE)
 
 
 def _instead(scalar: ImplicitScalar) -> str:
@@ -35,20 +52,14 @@ def implicit_problems(document: Document, file: str) -> tuple[list[Problem], set
     problems: list[Problem] = []
     explained: set[NodePath] = set()
     for scalar in document.implicit:
-        line, column = scalar.position.line, scalar.position.column
         if expects_text(scalar.path):
             explained.add(scalar.path)
-            problems.append(
-                Problem(file, line, column, "implicit-type", Severity.ERROR, _text_expected(scalar))
-            )
+            problems.append(IMPLICIT_TYPE.problem(file, scalar.position, _text_expected(scalar)))
         elif scalar.ambiguous:
             problems.append(
-                Problem(
+                AMBIGUOUS_VALUE.problem(
                     file,
-                    line,
-                    column,
-                    "ambiguous-value",
-                    Severity.WARNING,
+                    scalar.position,
                     f"{json_path(scalar.path)}: unquoted {scalar.text} is read by YAML as "
                     f"{describe(scalar.value)}; {_instead(scalar)}",
                 )

@@ -17,10 +17,14 @@ from pypgflow_ops.building import build_workflow
 from pypgflow_ops.config import Config
 from pypgflow_ops.discovery import discover
 from pypgflow_ops.errors import UsageError
+from pypgflow_ops.implicit import IMPLICIT_TYPE
 from pypgflow_ops.loading import load, too_large
 from pypgflow_ops.model import Position, Workflow
 from pypgflow_ops.problems import LintResult, Problem, Severity
-from pypgflow_ops.schema import is_valid, schema_problems
+from pypgflow_ops.rules import GRAPH_CHECKS, RULES_BY_ID
+from pypgflow_ops.rules.subject import Subject
+from pypgflow_ops.rules.workflows import DUPLICATE_WORKFLOW, duplicate_workflow
+from pypgflow_ops.schema import SCHEMA, is_valid, schema_problems
 
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_MIN_FILES = 16
@@ -31,7 +35,7 @@ FileResult = tuple[list[Problem], Workflow | None]
 
 def _tuned(problems: Iterable[Problem], config: Config) -> Iterator[Problem]:
     for problem in problems:
-        severity = config.severity(problem.rule)
+        severity = config.severity(RULES_BY_ID[problem.rule])
         if severity is not None:
             yield Problem(
                 problem.file, problem.line, problem.column, problem.rule, severity, problem.message
@@ -41,23 +45,13 @@ def _tuned(problems: Iterable[Problem], config: Config) -> Iterator[Problem]:
 def _graph_problems(
     workflow: Workflow, states_key: Position, file: str, config: Config
 ) -> Iterator[Problem]:
-    from pypgflow_ops.rules import GRAPH_RULES
-    from pypgflow_ops.rules.subject import Subject
-
     subject = Subject.of(workflow, states_key)
-    for rule, check in GRAPH_RULES.items():
+    for rule, check in GRAPH_CHECKS.items():
         severity = config.severity(rule)
         if severity is None:
             continue
         for finding in check(subject):
-            yield Problem(
-                file,
-                finding.position.line,
-                finding.position.column,
-                rule,
-                severity,
-                finding.message,
-            )
+            yield rule.problem(file, finding.position, finding.message, severity)
 
 
 @contextlib.contextmanager
@@ -92,7 +86,7 @@ def _lint_file(data: bytes, file: str, config: Config) -> FileResult:
         document = reloaded.document or document
     problems = list(_tuned(schema_problems(document, file, valid=valid), config))
     if any(
-        p.severity is Severity.ERROR and p.rule in ("schema", "implicit-type") for p in problems
+        p.severity is Severity.ERROR and p.rule in (SCHEMA.id, IMPLICIT_TYPE.id) for p in problems
     ):
         return problems, None  # the graph rules need a document of the right shape
     workflow = build_workflow(document, file)
@@ -137,32 +131,19 @@ def _run(files: list[str], config: Config) -> list[FileResult]:
         ]
 
 
-def duplicate_workflows(workflows: Iterable[Workflow], config: Config) -> Iterator[Problem]:
-    """The same name and version defined again with different content, in a later file."""
-    severity = config.severity("duplicate-workflow")
+def _across_files(workflows: Iterable[Workflow], config: Config) -> Iterator[Problem]:
+    severity = config.severity(DUPLICATE_WORKFLOW)
     if severity is None:
         return
-    first: dict[tuple[str, str], Workflow] = {}
-    for workflow in workflows:
-        earlier = first.setdefault((workflow.name, workflow.version), workflow)
-        if earlier is not workflow and earlier.content_hash() != workflow.content_hash():
-            position = workflow.position or Position(1, 1)
-            earlier_line = earlier.position.line if earlier.position else 1
-            yield Problem(
-                workflow.source or "",
-                position.line,
-                position.column,
-                "duplicate-workflow",
-                severity,
-                f"workflow {workflow.name!r} version {workflow.version!r} is also defined in "
-                f"{earlier.source}:{earlier_line} with different content; bump the version",
-            )
+    for workflow, message in duplicate_workflow(workflows):
+        position = workflow.position or Position(1, 1)
+        yield DUPLICATE_WORKFLOW.problem(workflow.source or "", position, message, severity)
 
 
 def _result(files: int, results: list[FileResult], config: Config) -> LintResult:
     problems = [problem for file_problems, _ in results for problem in file_problems]
     workflows = [workflow for _, workflow in results if workflow is not None]
-    problems.extend(duplicate_workflows(workflows, config))
+    problems.extend(_across_files(workflows, config))
     return LintResult(files, tuple(sorted(problems)), tuple(workflows))
 
 

@@ -11,7 +11,13 @@ from typing import Any
 
 import yaml
 
-from pypgflow_ops.loading.refusal import Refusal, position_of
+from pypgflow_ops.loading.refusal import (
+    DUPLICATE_KEY,
+    YAML_ANCHOR,
+    YAML_SYNTAX,
+    Refusal,
+    position_of,
+)
 from pypgflow_ops.loading.scalars import (
     STR_TAG,
     YES_NO,
@@ -36,7 +42,7 @@ def _refuse_tag(event: yaml.CollectionStartEvent | yaml.ScalarEvent) -> None:
     if event.tag not in (None, "!", STR_TAG):
         shown = event.tag.replace("tag:yaml.org,2002:", "!!")
         raise Refusal(
-            "yaml-syntax",
+            YAML_SYNTAX,
             position_of(event.start_mark),
             f"explicit tag {shown} is not allowed; remove it",
         )
@@ -59,17 +65,17 @@ class Builder:
                 documents += 1
                 if documents > 1:
                     raise Refusal(
-                        "yaml-syntax",
+                        YAML_SYNTAX,
                         position_of(event.start_mark),
                         "a second YAML document; keep one workflow per file",
                     )
             elif isinstance(event, yaml.NodeEvent):
                 root = self._node(event, events, (), 0)
         if documents == 0:
-            raise Refusal("yaml-syntax", Position(1, 1), "the file is empty; write a workflow")
+            raise Refusal(YAML_SYNTAX, Position(1, 1), "the file is empty; write a workflow")
         if not isinstance(root, dict):
             raise Refusal(
-                "yaml-syntax",
+                YAML_SYNTAX,
                 position_of(self.values[()]) if () in self.values else Position(1, 1),
                 "the top level must be a mapping with `workflow`, `states` and `transitions`",
             )
@@ -83,7 +89,7 @@ class Builder:
             self.values[path] = mark
         if isinstance(event, yaml.AliasEvent):
             raise Refusal(
-                "yaml-anchor",
+                YAML_ANCHOR,
                 position_of(mark),
                 "aliases (*name) are not allowed; write the value out",
             )
@@ -91,16 +97,14 @@ class Builder:
             raise AssertionError(f"the parser gave {event} where a node belongs")
         if event.anchor is not None:
             raise Refusal(
-                "yaml-anchor",
+                YAML_ANCHOR,
                 position_of(mark),
                 f"anchor &{event.anchor} is not allowed; workflow files need no anchors",
             )
         if type(event) is yaml.ScalarEvent:
             return self._scalar(event, path)
         if depth > MAX_DEPTH:
-            raise Refusal(
-                "yaml-syntax", position_of(mark), f"nesting deeper than {MAX_DEPTH} levels"
-            )
+            raise Refusal(YAML_SYNTAX, position_of(mark), f"nesting deeper than {MAX_DEPTH} levels")
         _refuse_tag(event)
         if type(event) is yaml.SequenceStartEvent:
             return self._sequence(events, path, depth)
@@ -132,7 +136,7 @@ class Builder:
                     raise NeedsPositions
                 first_line = self.keys[key_path].line + 1
                 raise Refusal(
-                    "duplicate-key",
+                    DUPLICATE_KEY,
                     position_of(event.start_mark),
                     f"duplicate key {key!r} (first at line {first_line}); YAML would silently "
                     "keep the last: remove one",
@@ -155,21 +159,21 @@ class Builder:
             return text
         position = position_of(event.start_mark)
         if isinstance(event, yaml.AliasEvent):
-            raise Refusal("yaml-anchor", position, "aliases (*name) are not allowed")
+            raise Refusal(YAML_ANCHOR, position, "aliases (*name) are not allowed")
         if not isinstance(event, yaml.ScalarEvent):
             raise Refusal(
-                "yaml-syntax", position, "a mapping key must be text, not a mapping or a list"
+                YAML_SYNTAX, position, "a mapping key must be text, not a mapping or a list"
             )
         if event.anchor is not None:
-            raise Refusal("yaml-anchor", position, f"anchor &{event.anchor} is not allowed")
+            raise Refusal(YAML_ANCHOR, position, f"anchor &{event.anchor} is not allowed")
         if event.implicit[0] and event.value == "<<":
             raise Refusal(
-                "yaml-anchor", position, "merge keys (<<) are not allowed; write the keys out"
+                YAML_ANCHOR, position, "merge keys (<<) are not allowed; write the keys out"
             )
         value = self._scalar(event, (*path, event.value), record=False)
         if not isinstance(value, str):
             raise Refusal(
-                "yaml-syntax",
+                YAML_SYNTAX,
                 position,
                 f"key {event.value} is read by YAML as {describe(value)}, not text; "
                 f'quote it: "{event.value}"',
@@ -183,13 +187,13 @@ class Builder:
         control = escaped_control(event)
         if control == "\x00":
             raise Refusal(
-                "yaml-syntax",
+                YAML_SYNTAX,
                 position_of(event.start_mark),
                 "text contains a NUL character (\\0), which PostgreSQL cannot store; remove it",
             )
         if control is not None:
             raise Refusal(
-                "yaml-syntax",
+                YAML_SYNTAX,
                 position_of(event.start_mark),
                 f"text contains control character U+{ord(control):04X} (written as an escape); "
                 "remove it: terminals and logs that show it would obey it",

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pypgflow_ops.loading.refusal import Refusal
+from pypgflow_ops.loading.refusal import YAML_ANCHOR, YAML_SYNTAX, Refusal
 from pypgflow_ops.model import Position
 
 NodePath = tuple[str | int, ...]
@@ -91,7 +91,7 @@ def _integer(tag: str, text: str, position: Position) -> int:
     # Hex, octal and base-60 forms convert without that limit, and then fail when printed.
     if value is None or value.bit_length() >= _MAX_INT_BITS:
         raise Refusal(
-            "yaml-syntax", position, "integer too large to convert; quote it if it is an identifier"
+            YAML_SYNTAX, position, "integer too large to convert; quote it if it is an identifier"
         )
     return value
 
@@ -122,11 +122,11 @@ def convert(text: str, position: Position) -> Any:
         value = _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, text))
         if value != value or value in (float("inf"), float("-inf")):
             raise Refusal(
-                "yaml-syntax", position, f'{text} is not a number JSON can hold; quote it: "{text}"'
+                YAML_SYNTAX, position, f'{text} is not a number JSON can hold; quote it: "{text}"'
             )
         return as_stored(value)
     if tag == "tag:yaml.org,2002:merge":
-        raise Refusal("yaml-anchor", position, "merge keys (<<) are not allowed")
+        raise Refusal(YAML_ANCHOR, position, "merge keys (<<) are not allowed")
     return text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pypgflow_ops.loading.refusal import Refusal
+from pypgflow_ops.loading.refusal import YAML_SYNTAX, Refusal
 from pypgflow_ops.model import Position
 
 # Tab; C0 controls but LF and CR; a CR not followed by LF; DEL and the C1 controls (NEL
@@ -26,7 +26,7 @@ def decode(data: bytes) -> str:
         valid = data[: exc.start].decode("utf-8")
         line_start = valid.rfind("\n") + 1
         raise Refusal(
-            "yaml-syntax",
+            YAML_SYNTAX,
             Position(valid.count("\n") + 1, len(valid) - line_start + 1),
             f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
         ) from None

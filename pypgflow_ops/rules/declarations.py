@@ -11,7 +11,37 @@ import difflib
 from collections.abc import Iterator
 
 from pypgflow_ops.model import Transition
-from pypgflow_ops.rules.subject import Finding, Subject
+from pypgflow_ops.problems import RuleInfo, Severity, Stage
+from pypgflow_ops.rules.subject import Finding, GraphCheck, Subject
+
+DUPLICATE_STATE = RuleInfo(
+    "duplicate-state",
+    Severity.ERROR,
+    "Two states have the same name.",
+    Stage.WORKFLOW,
+    tunable=False,
+)
+UNKNOWN_STATE = RuleInfo(
+    "unknown-state",
+    Severity.ERROR,
+    "A transition names a state that is not declared.",
+    Stage.WORKFLOW,
+    tunable=False,
+)
+DUPLICATE_TRANSITION = RuleInfo(
+    "duplicate-transition",
+    Severity.ERROR,
+    "Two transitions leave the same state under the same name: the machine would be ambiguous.",
+    Stage.WORKFLOW,
+    tunable=False,
+)
+PARALLEL_TRANSITIONS = RuleInfo(
+    "parallel-transitions",
+    Severity.WARNING,
+    "Two transitions lead from the same state to the same "
+    "state; execute_transition picks by target state, so they cannot be told apart.",
+    Stage.WORKFLOW,
+)
 
 
 def duplicate_state(subject: Subject) -> Iterator[Finding]:
@@ -67,3 +97,11 @@ def parallel_transitions(subject: Subject) -> Iterator[Finding]:
                 f"{transition.from_state!r} to {transition.to_state!r}; callers pick by "
                 "target state and cannot tell them apart",
             )
+
+
+CHECKS: dict[RuleInfo, GraphCheck] = {
+    DUPLICATE_STATE: duplicate_state,
+    UNKNOWN_STATE: unknown_state,
+    DUPLICATE_TRANSITION: duplicate_transition,
+    PARALLEL_TRANSITIONS: parallel_transitions,
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,3 +40,6 @@ class Subject:
 
     def at(self, element: State | Transition) -> Position:
         return element.position or self.states_key
+
+
+GraphCheck = Callable[[Subject], Iterator[Finding]]

@@ -125,17 +125,38 @@ def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
         lint_paths([tmp_path / "absent"])
 
 
-def test_same_name_and_version_with_different_content_is_a_duplicate_workflow(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("A small", "Another"),
+            "workflow 'review' version '1.0' is also defined in {a}:2 with other content; "
+            "keep each workflow in one file",
+        ),
+        (
+            ('"1.0"', '"1.1"'),
+            "workflow 'review' version '1.1' is also defined in {a}:2 (version '1.0'); keep "
+            "each workflow in one file, at the version to apply",
+        ),
+        (
+            ("", ""),
+            "workflow 'review' version '1.0' is also defined in {a}:2, the same definition; "
+            "remove one copy",
+        ),
+    ],
+    ids=["other content", "other version", "identical copy"],
+)
+def test_one_workflow_in_two_files_names_both_places(
+    tmp_path: Path, change: tuple[str, str], message: str
 ) -> None:
-    write(tmp_path, "a.yaml", GOOD)
-    write(tmp_path, "b.yaml", GOOD.replace("A small", "Another"))
-    write(tmp_path, "c.yaml", GOOD)  # identical content is the same definition: not a conflict
+    """What plan would refuse without a location is a lint error at both files' lines."""
+    write(tmp_path, "a.yaml", "# the first definition\n" + GOOD)
+    write(tmp_path, "b.yaml", GOOD.replace(*change))
     result = lint_paths([tmp_path])
-    assert [(Path(p.file).name, p.line, p.rule) for p in result.problems] == [
-        ("b.yaml", 1, "duplicate-workflow")
+    assert [(p.file, p.line, p.column, p.rule, p.severity) for p in result.problems] == [
+        (str(tmp_path / "b.yaml"), 1, 1, "duplicate-workflow", Severity.ERROR)
     ]
-    assert "a.yaml:1 with different content; bump the version" in result.problems[0].message
+    assert result.problems[0].message == message.format(a=tmp_path / "a.yaml")
 
 
 def test_many_files_are_linted_in_parallel_with_the_same_result_as_one_by_one(
