@@ -11,6 +11,7 @@ Found by walking up from the working directory (the nearest wins), or named with
 from __future__ import annotations
 
 import difflib
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -115,14 +116,36 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _require_regular_file(path: Path) -> None:
+    """Checked before opening: reading a device or a FIFO would never end or block forever."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such configuration file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the configuration: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+        raise UsageError(
+            f"{path}: is {kind}, not a regular file; name the configuration file itself"
+        )
+
+
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
     path = explicit or find_config((start or Path.cwd()).resolve())
     if path is None:
         return Config()
-    if explicit is not None and explicit.is_dir():
-        raise UsageError(f"{explicit}: is a folder; name the configuration file itself")
-    if explicit is not None and not explicit.is_file():
-        raise UsageError(f"{explicit}: no such configuration file")
+    if explicit is not None:
+        _require_regular_file(explicit)
     if path.suffix == ".toml":
         settings = _settings_from_toml(path)
         if settings is None:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,28 @@ def test_through_the_command_line_it_is_one_line_and_exit_2(tmp_path: Path) -> N
         f"pypgflow-ops: error: {tmp_path / 'pyproject.toml'}: rule 'multiple-initial-states' "
         "cannot be tuned: a workflow that breaks it cannot be deployed or run\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda path: Path("/dev/urandom"), "a character device"),
+        (lambda path: (os.mkfifo(path), path)[1], "a named pipe (FIFO)"),
+        (lambda path: (path.mkdir(), path)[1], "a folder"),
+    ],
+    ids=["device", "fifo", "folder"],
+)
+def test_a_configuration_that_is_not_a_regular_file_says_what_it_is(
+    tmp_path: Path, make: Callable[[Path], Path], kind: str
+) -> None:
+    path = make(tmp_path / "config.yaml")
+    with pytest.raises(UsageError) as raised:
+        load_config(path)  # returns at once: a FIFO or a device is never opened
+    assert str(raised.value) == (
+        f"{path}: is {kind}, not a regular file; name the configuration file itself"
+    )
+
+
+def test_a_missing_configuration_is_no_such_file(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="^" + re.escape(f"{tmp_path / 'x.toml'}: no such ")):
+        load_config(tmp_path / "x.toml")
