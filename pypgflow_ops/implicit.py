@@ -6,7 +6,7 @@ elsewhere, only the conversions that surprise readers are worth a warning.
 
 from __future__ import annotations
 
-from pypgflow_ops.loading import Document, ImplicitScalar, NodePath, describe
+from pypgflow_ops.loading import Document, ImplicitScalar, NodePath, describe, shortened
 from pypgflow_ops.problems import Problem, RuleInfo, Severity, Stage
 from pypgflow_ops.schema_paths import expects_text, json_path
 
@@ -28,23 +28,33 @@ AMBIGUOUS_VALUE = RuleInfo(
 RULES = (IMPLICIT_TYPE, AMBIGUOUS_VALUE)
 
 
+def _quote_it(scalar: ImplicitScalar) -> str:
+    text = scalar.text
+    return f'quote it: "{text}"' if shortened(text) == text else "quote it"
+
+
 def _instead(scalar: ImplicitScalar) -> str:
     value = scalar.value
     if isinstance(value, bool):
-        return f'write {str(value).lower()}, or quote it: "{scalar.text}"'
+        return f"write {str(value).lower()}, or {_quote_it(scalar)}"
     if isinstance(value, str):  # y / n
         return f'write true or false for a boolean, or quote it for text: "{scalar.text}"'
-    return f'write {value}, or quote it: "{scalar.text}"'
+    if shortened(str(value)) != str(value):
+        return _quote_it(scalar)
+    return f"write {value}, or {_quote_it(scalar)}"
+
+
+def _read_as(scalar: ImplicitScalar) -> str:
+    return (
+        f"{json_path(scalar.path)}: unquoted {shortened(scalar.text)} is read by YAML as "
+        f"{describe(scalar.value)}"
+    )
 
 
 def _text_expected(scalar: ImplicitScalar) -> str:
-    where = json_path(scalar.path)
     if scalar.text == "":
-        return f"{where} has no value; write one"
-    return (
-        f"{where}: unquoted {scalar.text} is read by YAML as {describe(scalar.value)}; "
-        f'quote it: "{scalar.text}"'
-    )
+        return f"{json_path(scalar.path)} has no value; write one"
+    return f"{_read_as(scalar)}; {_quote_it(scalar)}"
 
 
 def implicit_problems(document: Document, file: str) -> tuple[list[Problem], set[NodePath]]:
@@ -60,8 +70,7 @@ def implicit_problems(document: Document, file: str) -> tuple[list[Problem], set
                 AMBIGUOUS_VALUE.problem(
                     file,
                     scalar.position,
-                    f"{json_path(scalar.path)}: unquoted {scalar.text} is read by YAML as "
-                    f"{describe(scalar.value)}; {_instead(scalar)}",
+                    f"{_read_as(scalar)}; {_instead(scalar)}",
                 )
             )
     return problems, explained

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypgflow_ops import resources
 from pypgflow_ops.implicit import implicit_problems
-from pypgflow_ops.loading import Document, NodePath
+from pypgflow_ops.loading import Document, NodePath, shortened
 from pypgflow_ops.problems import Problem, RuleInfo, Severity, Stage
 from pypgflow_ops.schema_paths import allowed_keys, json_path
 
@@ -33,7 +33,6 @@ RULES = (SCHEMA,)
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-_MAX_SHOWN = 60
 _KINDS = {
     "string": "text",
     "boolean": "true or false",
@@ -89,8 +88,7 @@ def _shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 4] + '..."'
+    return shortened(json.dumps(value, ensure_ascii=False))
 
 
 def _kinds(expected: Any) -> str:

@@ -14,7 +14,7 @@ import yaml
 from pypgflow_ops.loading.builder import MAX_DEPTH, Builder, NeedsPositions
 from pypgflow_ops.loading.document import Document, Loaded
 from pypgflow_ops.loading.refusal import YAML_SYNTAX, Refusal, position_of
-from pypgflow_ops.loading.scalars import ImplicitScalar, NodePath, describe
+from pypgflow_ops.loading.scalars import ImplicitScalar, NodePath, describe, shortened
 from pypgflow_ops.loading.text import character_problems, decode
 from pypgflow_ops.model import Position
 from pypgflow_ops.problems import Problem
@@ -29,6 +29,7 @@ __all__ = [
     "NodePath",
     "describe",
     "load",
+    "shortened",
 ]
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024

@@ -67,6 +67,14 @@ def escaped_control(event: yaml.ScalarEvent) -> str | None:
     return found.group() if found else None
 
 
+SHOWN_LENGTH = 40
+
+
+def shortened(text: str) -> str:
+    """Text from a file as written, cut short for a message (a number can have 4,000 digits)."""
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
 def describe(value: Any) -> str:
     """How YAML read a scalar, for messages: `null`, `the boolean false`, `the number 1.1`."""
     if value is None:
@@ -75,7 +83,10 @@ def describe(value: Any) -> str:
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):  # y / n: text to PyYAML, booleans to other YAML 1.1 readers
         return "a boolean by other YAML 1.1 tools"
-    return f"the number {value}"
+    digits = str(value)
+    if len(digits) > SHOWN_LENGTH:
+        return f"a {len(digits.lstrip('-'))}-digit number"
+    return f"the number {digits}"
 
 
 def _integer(tag: str, text: str, position: Position) -> int:

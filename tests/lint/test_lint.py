@@ -245,3 +245,34 @@ def test_a_misspelt_state_in_a_transition_gets_a_suggestion() -> None:
     assert messages == [
         "transition 'publish': `to` names undeclared state 'publishd'; did you mean 'published'?"
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('"1.0"', "1.5e+300"),
+            "workflow.version: unquoted 1.5e+300 is read by YAML as a 301-digit number; "
+            'quote it: "1.5e+300"',
+        ),
+        (
+            ("    description: A small", "    big: 1.5e+300\n    description: A small"),
+            "workflow.metadata.big: unquoted 1.5e+300 is read by YAML as a 301-digit number; "
+            'quote it: "1.5e+300"',
+        ),
+        (
+            ('"1.0"', "7" * 500),
+            "workflow.version: unquoted " + "7" * 39 + "… is read by YAML as a 500-digit "
+            "number; quote it",
+        ),
+        (
+            ("    initial: true", "    initial: 1.5e+300"),
+            "states[0].initial: expected true or false, not 15" + "0" * 37 + "…",
+        ),
+    ],
+    ids=["implicit-type", "ambiguous-value", "written long", "schema"],
+)
+def test_long_numbers_in_messages_are_shortened(change: tuple[str, str], message: str) -> None:
+    problems = lint_source(GOOD.replace(*change).encode(), "wf.yaml").problems
+    assert message in [p.message for p in problems]
+    assert max(len(p.message) for p in problems) < 120
