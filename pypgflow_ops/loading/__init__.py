@@ -15,7 +15,7 @@ from pypgflow_ops.loading.builder import MAX_DEPTH, Builder, NeedsPositions
 from pypgflow_ops.loading.document import Document, Loaded
 from pypgflow_ops.loading.refusal import YAML_SYNTAX, Refusal, position_of
 from pypgflow_ops.loading.scalars import ImplicitScalar, NodePath, describe, shortened
-from pypgflow_ops.loading.text import character_problems, decode
+from pypgflow_ops.loading.text import character_problems, decode, refuse_directives
 from pypgflow_ops.model import Position
 from pypgflow_ops.problems import Problem
 
@@ -74,6 +74,7 @@ def load(
         problems = character_problems(text)
         if problems:
             return Loaded(None, tuple(YAML_SYNTAX.problem(file, p, m) for p, m in problems))
+        refuse_directives(text)
         builder = Builder(every_position)
         root = _parse(builder, text, loader)
     except NeedsPositions:
