@@ -1,6 +1,8 @@
-"""duplicate-state, unknown-state, duplicate-transition, parallel-transitions.
+"""duplicate-state, duplicate-state-case, unknown-state, duplicate-transition, parallel-transitions.
 
 Names are how the runtime and its callers address states and transitions: each must mean one thing.
+The runtime compares names exactly, so `Done` and `done` can be stored, but people, URLs and
+case-insensitive tools take them for one state: an error by default, which can be tuned.
 `execute_transition` is called with a target state, so two transitions between the same two states
 cannot be told apart by a caller.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from pypgflow_ops.model import Transition
+from pypgflow_ops.model import State, Transition
 from pypgflow_ops.problems import RuleInfo, Severity, Stage
 from pypgflow_ops.rules.subject import Finding, GraphCheck, Subject
 
@@ -20,6 +22,13 @@ DUPLICATE_STATE = RuleInfo(
     "Two states have the same name.",
     Stage.WORKFLOW,
     tunable=False,
+)
+DUPLICATE_STATE_CASE = RuleInfo(
+    "duplicate-state-case",
+    Severity.ERROR,
+    "Two states' names differ only in case (`Done`, `done`): readers and case-insensitive tools "
+    "take them for one state.",
+    Stage.WORKFLOW,
 )
 UNKNOWN_STATE = RuleInfo(
     "unknown-state",
@@ -52,6 +61,18 @@ def duplicate_state(subject: Subject) -> Iterator[Finding]:
                 subject.at(state),
                 f"state {state.name!r} is already declared at line "
                 f"{subject.at(first).line}; rename or remove one",
+            )
+
+
+def duplicate_state_case(subject: Subject) -> Iterator[Finding]:
+    first: dict[str, State] = {}
+    for name, state in subject.declared.items():  # exact repeats are duplicate-state's
+        earlier = first.setdefault(name.casefold(), state)
+        if earlier is not state:
+            yield Finding(
+                subject.at(state),
+                f"state {name!r} differs from {earlier.name!r} (line "
+                f"{subject.at(earlier).line}) only in case; rename one",
             )
 
 
@@ -101,6 +122,7 @@ def parallel_transitions(subject: Subject) -> Iterator[Finding]:
 
 CHECKS: dict[RuleInfo, GraphCheck] = {
     DUPLICATE_STATE: duplicate_state,
+    DUPLICATE_STATE_CASE: duplicate_state_case,
     UNKNOWN_STATE: unknown_state,
     DUPLICATE_TRANSITION: duplicate_transition,
     PARALLEL_TRANSITIONS: parallel_transitions,
