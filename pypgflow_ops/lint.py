@@ -7,6 +7,7 @@ the checks across files.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,11 +19,11 @@ from pypgflow_ops.config import Config
 from pypgflow_ops.discovery import discover
 from pypgflow_ops.errors import UsageError
 from pypgflow_ops.implicit import IMPLICIT_TYPE
-from pypgflow_ops.loading import load, too_large
+from pypgflow_ops.loading import Document, load, too_large
 from pypgflow_ops.model import Position, Workflow
 from pypgflow_ops.problems import LintResult, Problem, Severity
 from pypgflow_ops.rules import GRAPH_CHECKS, RULES_BY_ID
-from pypgflow_ops.rules.subject import Subject
+from pypgflow_ops.rules.subject import Locate, Subject
 from pypgflow_ops.rules.workflows import DUPLICATE_WORKFLOW, duplicate_workflow
 from pypgflow_ops.schema import SCHEMA, is_valid, schema_problems
 
@@ -43,9 +44,9 @@ def _tuned(problems: Iterable[Problem], config: Config) -> Iterator[Problem]:
 
 
 def _graph_problems(
-    workflow: Workflow, states_key: Position, file: str, config: Config
+    workflow: Workflow, states_key: Position, locate: Locate, file: str, config: Config
 ) -> Iterator[Problem]:
-    subject = Subject.of(workflow, states_key)
+    subject = Subject.of(workflow, states_key, locate)
     for rule, check in GRAPH_CHECKS.items():
         severity = config.severity(rule)
         if severity is None:
@@ -90,12 +91,20 @@ def _lint_file(data: bytes, file: str, config: Config) -> FileResult:
     ):
         return problems, None  # the graph rules need a document of the right shape
     workflow = build_workflow(document, file)
-    problems.extend(
-        _graph_problems(
-            workflow, document.key_position(("states",)) or Position(1, 1), file, config
-        )
-    )
+    states_key = document.key_position(("states",)) or Position(1, 1)
+    locate = _locator(data, file, document)
+    problems.extend(_graph_problems(workflow, states_key, locate, file, config))
     return problems, workflow
+
+
+def _locator(data: bytes, file: str, document: Document) -> Locate:
+    """Positions below the top two levels, found by loading again, only if a rule asks."""
+
+    @functools.cache
+    def placed() -> Document:
+        return load(data, file, every_position=True).document or document
+
+    return lambda path: placed().position(path)
 
 
 def _lint_path(path: str, config: Config) -> FileResult:

@@ -77,13 +77,13 @@ def duplicate_state_case(subject: Subject) -> Iterator[Finding]:
 
 
 def unknown_state(subject: Subject) -> Iterator[Finding]:
-    for transition in subject.workflow.transitions:
+    for index, transition in enumerate(subject.workflow.transitions):
         for role, name in (("from", transition.from_state), ("to", transition.to_state)):
             if name not in subject.declared:
                 close = difflib.get_close_matches(name, subject.declared, n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "declare it under `states`"
                 yield Finding(
-                    subject.at(transition),
+                    subject.locate(("transitions", index, role)),
                     f"transition {transition.name!r}: `{role}` names undeclared state "
                     f"{name!r}; {hint}",
                 )

@@ -276,3 +276,35 @@ def test_long_numbers_in_messages_are_shortened(change: tuple[str, str], message
     problems = lint_source(GOOD.replace(*change).encode(), "wf.yaml").problems
     assert message in [p.message for p in problems]
     assert max(len(p.message) for p in problems) < 120
+
+
+def test_a_typo_in_a_target_is_one_error_at_the_value_without_follow_on_errors() -> None:
+    # Without the typo's transition, published is unreachable and in_review a dead end.
+    result = lint_source(GOOD.replace("to: published", "to: publishd").encode(), "wf.yaml")
+    assert [(p.line, p.column, p.rule, p.message) for p in result.problems] == [
+        (
+            19,
+            9,
+            "unknown-state",
+            "transition 'publish': `to` names undeclared state 'publishd'; "
+            "did you mean 'published'?",
+        )
+    ]
+
+
+def test_a_typo_in_a_source_is_one_error_at_the_value() -> None:
+    result = lint_source(GOOD.replace("from: in_review", "from: in_reveiw").encode(), "wf.yaml")
+    assert [(p.line, p.column, p.rule) for p in result.problems] == [(18, 11, "unknown-state")]
+    assert result.problems[0].message.endswith("did you mean 'in_review'?")
+
+
+def test_problems_that_no_reading_of_the_typo_explains_are_still_reported() -> None:
+    text = (
+        GOOD.replace("to: published", "to: publishd")
+        + "  - from: draft\n    to: limbo\n    name: park\n"
+    ).replace("  - name: published\n", "  - name: limbo\n  - name: published\n")
+    result = lint_source(text.encode(), "wf.yaml")
+    assert [(p.line, p.rule) for p in result.problems] == [
+        (12, "no-path-to-final"),  # limbo is a dead end, whatever publishd meant
+        (20, "unknown-state"),
+    ]
