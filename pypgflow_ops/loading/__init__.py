@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from pypgflow_ops.loading.agreement import check_all
 from pypgflow_ops.loading.builder import MAX_DEPTH, Builder, NeedsPositions
 from pypgflow_ops.loading.document import Document, Loaded
 from pypgflow_ops.loading.refusal import YAML_SYNTAX, Refusal, position_of
@@ -37,11 +38,25 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _parse(builder: Builder, text: str, loader: type[yaml.SafeLoader]) -> dict[str, Any]:
+def _check_syntax(text: str, loader: type[yaml.SafeLoader]) -> None:
     parser = loader(text)
     try:
-        # Both parsers return None after the last event: a C-level iterator, no generator frames.
-        return builder.document(iter(parser.get_event, None))
+        check_all(iter(parser.get_event, None), text)
+    finally:
+        parser.dispose()
+
+
+def _parse(builder: Builder, text: str, loader: type[yaml.SafeLoader]) -> dict[str, Any]:
+    parser = loader(text)
+    # Both parsers return None after the last event: a C-level iterator, no generator frames.
+    events = iter(parser.get_event, None)
+    try:
+        try:
+            return builder.document(events)
+        except Refusal:
+            # A syntax error anywhere wins: the parsers find it at different points of the file.
+            _check_syntax(text, loader)
+            raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or exc.context or "not valid YAML"
@@ -75,7 +90,7 @@ def load(
         if problems:
             return Loaded(None, tuple(YAML_SYNTAX.problem(file, p, m) for p, m in problems))
         refuse_directives(text)
-        builder = Builder(every_position)
+        builder = Builder(text, every_position)
         root = _parse(builder, text, loader)
     except NeedsPositions:
         return load(data, file, loader=loader, every_position=True)

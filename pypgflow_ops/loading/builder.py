@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from pypgflow_ops.loading.agreement import flow_checked, refuse_disputed_block_scalar, refuse_tag
 from pypgflow_ops.loading.refusal import (
     DUPLICATE_KEY,
     YAML_ANCHOR,
@@ -38,24 +39,16 @@ class NeedsPositions(Exception):
     """A problem was found where positions were not kept: load again, keeping them all."""
 
 
-def _refuse_tag(event: yaml.CollectionStartEvent | yaml.ScalarEvent) -> None:
-    if event.tag not in (None, "!", STR_TAG):
-        shown = event.tag.replace("tag:yaml.org,2002:", "!!")
-        raise Refusal(
-            YAML_SYNTAX,
-            position_of(event.start_mark),
-            f"explicit tag {shown} is not allowed; remove it",
-        )
-
-
 class Builder:
-    def __init__(self, every_position: bool) -> None:
+    def __init__(self, text: str, every_position: bool) -> None:
+        self.text = text
         # The top two levels (`workflow`, `states`, each state and transition entry) are always
         # placed; deeper nodes only on request, since most files need no more than that.
         self.placed_depth = MAX_DEPTH + 1 if every_position else 2
         self.values: dict[NodePath, Any] = {}
         self.keys: dict[NodePath, Any] = {}
         self.implicit: list[ImplicitScalar] = []
+        self.in_flow = False
 
     def document(self, events: Iterator[yaml.Event]) -> dict[str, Any]:
         root: Any = None
@@ -101,14 +94,32 @@ class Builder:
                 position_of(mark),
                 f"anchor &{event.anchor} is not allowed; workflow files need no anchors",
             )
-        if type(event) is yaml.ScalarEvent:
+        if isinstance(event, yaml.ScalarEvent):
             return self._scalar(event, path)
         if depth > MAX_DEPTH:
             raise Refusal(YAML_SYNTAX, position_of(mark), f"nesting deeper than {MAX_DEPTH} levels")
-        _refuse_tag(event)
+        refuse_tag(event)
+        if not self.in_flow and event.flow_style:
+            return self._flow(event, events, path, depth)
         if type(event) is yaml.SequenceStartEvent:
             return self._sequence(events, path, depth)
         return self._mapping(events, path, depth)
+
+    def _flow(
+        self,
+        event: yaml.CollectionStartEvent,
+        events: Iterator[yaml.Event],
+        path: NodePath,
+        depth: int,
+    ) -> Any:
+        self.in_flow = True
+        try:
+            checked = flow_checked(events, self.text)
+            if type(event) is yaml.SequenceStartEvent:
+                return self._sequence(checked, path, depth)
+            return self._mapping(checked, path, depth)
+        finally:
+            self.in_flow = False
 
     def _sequence(self, events: Iterator[yaml.Event], path: NodePath, depth: int) -> list[Any]:
         items: list[Any] = []
@@ -183,7 +194,7 @@ class Builder:
     def _scalar(self, event: yaml.ScalarEvent, path: NodePath, *, record: bool = True) -> Any:
         text: str = event.value
         if event.tag is not None:
-            _refuse_tag(event)
+            refuse_tag(event)
         control = escaped_control(event)
         if control == "\x00":
             raise Refusal(
@@ -198,6 +209,8 @@ class Builder:
                 f"text contains control character U+{ord(control):04X} (written as an escape); "
                 "remove it: terminals and logs that show it would obey it",
             )
+        if event.style in ("|", ">"):
+            refuse_disputed_block_scalar(event, self.text)
         if event.tag == STR_TAG or not event.implicit[0] or not maybe_converted(text):
             return text
         position = position_of(event.start_mark)

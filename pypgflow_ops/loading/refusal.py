@@ -12,7 +12,8 @@ YAML_SYNTAX = RuleInfo(
     "yaml-syntax",
     Severity.ERROR,
     "The file is not well-formed YAML, or uses YAML that workflow "
-    "files may not (tabs, non-UTF-8 bytes, control characters, several documents, ...).",
+    "files may not (tabs, non-UTF-8 bytes, control characters, %YAML and other directives, "
+    "several documents, text that YAML parsers read differently, ...).",
     Stage.READ,
     tunable=False,
 )

@@ -50,9 +50,11 @@ def plain_text(event: yaml.Event) -> str | None:
     text: str = event.value
     if event.implicit[0]:  # plain: may be converted, cannot hold escapes
         return None if not text[:1].isalpha() or text in _CONVERTED_WORDS else text
-    if event.style == '"' and _CONTROL.search(text):
-        return None
-    return text
+    if event.style == "'":
+        return text
+    if event.style == '"' and not _CONTROL.search(text):
+        return text
+    return None  # a block scalar (| or >), or escapes to check
 
 
 # Escapes in double-quoted text can write any character; tab and line breaks are ordinary text.
