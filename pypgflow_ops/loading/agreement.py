@@ -29,8 +29,10 @@ def _index(mark: Any) -> int:
 
 
 def refuse_disputed_flow_scalar(event: yaml.ScalarEvent, text: str) -> None:
-    """For an unquoted scalar inside a flow collection."""
-    value, start = event.value, _index(event.start_mark)
+    """For a scalar inside a flow collection (the loader's hot path for flow style)."""
+    if event.style:
+        return  # quoted or a block scalar
+    value, start, end = event.value, _index(event.start_mark), _index(event.end_mark)
     if "?" in value or (value and start and text[start - 1] == "?"):
         raise Refusal(
             YAML_SYNTAX,
@@ -38,7 +40,12 @@ def refuse_disputed_flow_scalar(event: yaml.ScalarEvent, text: str) -> None:
             "a `?` in unquoted text inside [...] or {...} is read differently by YAML parsers; "
             "quote the text",
         )
-    if _VALUE_MISSING.match(text, _index(event.end_mark)):
+    after = text[end : end + 1]
+    if after == ":":
+        missing = text[end + 1 : end + 2] in (",", "]", "}")
+    else:
+        missing = after in (" ", "\n", "\r") and _VALUE_MISSING.match(text, end) is not None
+    if missing:
         raise Refusal(
             YAML_SYNTAX,
             position_of(event.end_mark),
@@ -66,30 +73,18 @@ def refuse_disputed_block_scalar(event: yaml.ScalarEvent, text: str) -> None:
         )
 
 
-def flow_checked(events: Iterator[yaml.Event], text: str) -> Iterator[yaml.Event]:
-    """A flow collection's events, from after its start up to and including its end."""
-    depth = 1
-    for event in events:
-        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
-            refuse_tag(event)
-        if type(event) is yaml.ScalarEvent and not event.style:  # plain, tagged or not
-            refuse_disputed_flow_scalar(event, text)
-        elif isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        yield event
-        if depth == 0:
-            return
-
-
 def check_all(events: Iterator[yaml.Event], text: str) -> None:
     """Every event of a file, for the checks above (and the parser's own) alone."""
+    flow = 0
     for event in events:
         if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
             refuse_tag(event)
-        if type(event) is yaml.ScalarEvent and event.style in ("|", ">"):
-            refuse_disputed_block_scalar(event, text)
-        elif isinstance(event, yaml.CollectionStartEvent) and event.flow_style:
-            for _ in flow_checked(events, text):
-                pass
+        if type(event) is yaml.ScalarEvent:
+            if event.style in ("|", ">"):
+                refuse_disputed_block_scalar(event, text)
+            elif flow:
+                refuse_disputed_flow_scalar(event, text)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            flow += 1 if flow or event.flow_style else 0
+        elif isinstance(event, yaml.CollectionEndEvent) and flow:
+            flow -= 1

@@ -7,11 +7,15 @@ alias bomb costs nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
-from pypgflow_ops.loading.agreement import flow_checked, refuse_disputed_block_scalar, refuse_tag
+from pypgflow_ops.loading.agreement import (
+    refuse_disputed_block_scalar,
+    refuse_disputed_flow_scalar,
+    refuse_tag,
+)
 from pypgflow_ops.loading.refusal import (
     DUPLICATE_KEY,
     YAML_ANCHOR,
@@ -48,7 +52,6 @@ class Builder:
         self.values: dict[NodePath, Any] = {}
         self.keys: dict[NodePath, Any] = {}
         self.implicit: list[ImplicitScalar] = []
-        self.in_flow = False
 
     def document(self, events: Iterator[yaml.Event]) -> dict[str, Any]:
         root: Any = None
@@ -75,7 +78,12 @@ class Builder:
         return root
 
     def _node(
-        self, event: yaml.Event, events: Iterator[yaml.Event], path: NodePath, depth: int
+        self,
+        event: yaml.Event,
+        events: Iterator[yaml.Event],
+        path: NodePath,
+        depth: int,
+        flow: bool = False,
     ) -> Any:
         mark = event.start_mark
         if depth <= self.placed_depth:
@@ -95,51 +103,44 @@ class Builder:
                 f"anchor &{event.anchor} is not allowed; workflow files need no anchors",
             )
         if isinstance(event, yaml.ScalarEvent):
+            if flow:
+                refuse_disputed_flow_scalar(event, self.text)
             return self._scalar(event, path)
         if depth > MAX_DEPTH:
             raise Refusal(YAML_SYNTAX, position_of(mark), f"nesting deeper than {MAX_DEPTH} levels")
         refuse_tag(event)
-        if not self.in_flow and event.flow_style:
-            return self._flow(event, events, path, depth)
+        flow = flow or bool(event.flow_style)
         if type(event) is yaml.SequenceStartEvent:
-            return self._sequence(events, path, depth)
-        return self._mapping(events, path, depth)
+            return self._sequence(events, path, depth, flow)
+        return self._mapping(events, path, depth, flow)
 
-    def _flow(
-        self,
-        event: yaml.CollectionStartEvent,
-        events: Iterator[yaml.Event],
-        path: NodePath,
-        depth: int,
-    ) -> Any:
-        self.in_flow = True
-        try:
-            checked = flow_checked(events, self.text)
-            if type(event) is yaml.SequenceStartEvent:
-                return self._sequence(checked, path, depth)
-            return self._mapping(checked, path, depth)
-        finally:
-            self.in_flow = False
-
-    def _sequence(self, events: Iterator[yaml.Event], path: NodePath, depth: int) -> list[Any]:
+    def _sequence(
+        self, events: Iterator[yaml.Event], path: NodePath, depth: int, flow: bool
+    ) -> list[Any]:
         items: list[Any] = []
         for event in events:
             if type(event) is yaml.SequenceEndEvent:
                 return items
             text = plain_text(event)
             if text is None:
-                items.append(self._node(event, events, (*path, len(items)), depth + 1))
+                items.append(self._node(event, events, (*path, len(items)), depth + 1, flow))
             else:
+                if flow:
+                    refuse_disputed_flow_scalar(cast(yaml.ScalarEvent, event), self.text)
                 if depth < self.placed_depth:
                     self.values[(*path, len(items))] = event.start_mark
                 items.append(text)
         raise AssertionError("the parser ends every sequence")
 
-    def _mapping(self, events: Iterator[yaml.Event], path: NodePath, depth: int) -> dict[str, Any]:
+    def _mapping(
+        self, events: Iterator[yaml.Event], path: NodePath, depth: int, flow: bool
+    ) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         for event in events:
             if type(event) is yaml.MappingEndEvent:
                 return mapping
+            if flow and isinstance(event, yaml.ScalarEvent):
+                refuse_disputed_flow_scalar(event, self.text)
             key = self._key(event, path)
             key_path = (*path, key)
             if key in mapping:
@@ -159,8 +160,10 @@ class Builder:
                 if text is not None:
                     self.values[key_path] = value_event.start_mark
             if text is None:
-                mapping[key] = self._node(value_event, events, key_path, depth + 1)
+                mapping[key] = self._node(value_event, events, key_path, depth + 1, flow)
             else:
+                if flow:
+                    refuse_disputed_flow_scalar(cast(yaml.ScalarEvent, value_event), self.text)
                 mapping[key] = text
         raise AssertionError("the parser ends every mapping")
 
