@@ -33,7 +33,9 @@ DUPLICATE_STATE_CASE = RuleInfo(
 UNKNOWN_STATE = RuleInfo(
     "unknown-state",
     Severity.ERROR,
-    "A transition names a state that is not declared.",
+    "A transition names a state that is not declared; reported at the `from:` or `to:` value, "
+    "with the closest declared name. unreachable-state and no-path-to-final stay silent about "
+    "what the typo may explain.",
     Stage.WORKFLOW,
     tunable=False,
 )
