@@ -42,9 +42,10 @@ def duplicate_workflow(workflows: Iterable[Workflow]) -> Iterator[tuple[Workflow
     """Each later definition of a workflow name, with a message naming the first."""
     first: dict[str, Workflow] = {}
     for workflow in workflows:
-        earlier = first.setdefault(workflow.name, workflow)
-        if earlier is not workflow:
-            yield workflow, _why(workflow, earlier)
+        if workflow.name in first:
+            yield workflow, _why(workflow, first[workflow.name])
+        else:
+            first[workflow.name] = workflow
 
 
 RULES = (DUPLICATE_WORKFLOW,)
