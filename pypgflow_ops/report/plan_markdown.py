@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import Action, Change, ElementChanges, LiveState, Plan, RuntimeAction
-from pypgflow_ops.report.plan_text import SYMBOL, summary
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.report.plan_text import source, summary
+from pypgflow_ops.terminal import printable
 
 MAX_DIAGRAMS = 10
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~"})
@@ -41,7 +41,7 @@ def _note(change: Change) -> str:
 
 def _row(change: Change) -> str:
     return (
-        f"| {SYMBOL[change.action]} | {_code(change.workflow)} | {_code(change.version)} "
+        f"| {change.action.symbol} | {_code(change.workflow)} | {_code(change.version)} "
         f"| {change.action} | {_note(change)} |"
     )
 
@@ -93,6 +93,9 @@ def render(plan: Plan, *, diagrams: Mapping[str, str] | None = None) -> str:
         f"**{summary(plan, show=_escaped)}**",
         "",
     ]
+    where = source(plan.origin)
+    if where:
+        lines += [f"Source: {where}", ""]
     preamble = _preamble(plan)
     if preamble:
         lines += [*preamble, ""]
@@ -110,11 +113,7 @@ def change_diagrams(plan: Plan, desired: Iterable[Workflow], live: LiveState) ->
     from pypgflow_ops.diagram import mermaid_change
     from pypgflow_ops.diagram.mermaid import within_mermaid_limits
 
-    new = {
-        (c.workflow, c.version): c.active_version
-        for c in plan.changes
-        if c.action in (Action.CREATE, Action.NEW_VERSION)
-    }
+    new = {(c.workflow, c.version): c.active_version for c in plan.changes if c.action.adds_version}
     applied = {(d.workflow.name, d.workflow.version): d.workflow for d in live.definitions}
     drawn = sorted((w for w in desired if (w.name, w.version) in new), key=lambda w: w.name)
     diagrams = {
