@@ -67,6 +67,8 @@ def _load(path: Path, config: Config) -> list[Drawable]:
 
 
 def _check_output(path: Path, output: Path | None) -> None:
+    if output is not None and not output.parent.exists():  # as `dot -o`: never create folders
+        raise UsageError(f"{output}: folder {output.parent} does not exist; create it first")
     if not path.is_dir():
         return
     if output is None:

@@ -9,16 +9,35 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from pypgflow_ops.model import Position, Workflow
+from pypgflow_ops.problems import RuleInfo, Severity, Stage
 from pypgflow_ops.scenarios.model import Scenario, ScenarioFile, Step
 
-UNKNOWN_WORKFLOW = "scenario-unknown-workflow"
-UNKNOWN_STATE = "scenario-unknown-state"
-IMPOSSIBLE_STEP = "scenario-impossible-step"
+UNKNOWN_WORKFLOW = RuleInfo(
+    "scenario-unknown-workflow",
+    Severity.ERROR,
+    "A scenario file names a workflow the repository does not have.",
+    Stage.FILES,
+)
+UNKNOWN_STATE = RuleInfo(
+    "scenario-unknown-state",
+    Severity.ERROR,
+    "A scenario names a state its workflow does not have.",
+    Stage.FILES,
+)
+IMPOSSIBLE_STEP = RuleInfo(
+    "scenario-impossible-step",
+    Severity.ERROR,
+    "A scenario step cannot turn out as written from the state the previous steps lead "
+    "to: a move the workflow has no transition for, a `not-allowed` refusal of a declared "
+    "transition, or a `finished` refusal outside a final state.",
+    Stage.FILES,
+)
+RULES = (UNKNOWN_WORKFLOW, UNKNOWN_STATE, IMPOSSIBLE_STEP)
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    rule: str
+    rule: RuleInfo
     position: Position
     message: str
 

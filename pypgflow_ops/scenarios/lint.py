@@ -38,15 +38,7 @@ def checked(
         for finding in check(file, named):
             severity = config.severity(finding.rule)
             if severity is not None:
-                position = finding.position
-                yield Problem(
-                    file.path,
-                    position.line,
-                    position.column,
-                    finding.rule,
-                    severity,
-                    finding.message,
-                )
+                yield finding.rule.problem(file.path, finding.position, finding.message, severity)
 
 
 def read_all(paths: Sequence[str], config: Config) -> tuple[list[ScenarioFile], list[Problem]]:
