@@ -19,7 +19,7 @@ from typing import IO
 
 import pytest
 
-from .cli import REPOSITORY, WORKFLOWS, run
+from .cli import REPOSITORY, WORKFLOW_FILES, run
 
 START_TIMEOUT_SECONDS = 60.0
 
@@ -85,7 +85,7 @@ def test_the_playground_answers_its_curl_commands_and_leaves_nothing(
         )
         for curl in curls
     ]
-    assert sorted(w["name"] for w in answers[0]) == sorted(p.stem for p in WORKFLOWS.glob("*.yaml"))
+    assert sorted(w["name"] for w in answers[0]) == sorted(p.stem for p in WORKFLOW_FILES)
     assert all(w["active"] for w in answers[0])
     assert answers[1]["entity_id"] == "1" and answers[1]["completed_at"] is None
     assert [i["id"] for i in answers[2]] == [answers[1]["id"]]

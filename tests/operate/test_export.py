@@ -12,7 +12,7 @@ from pypgflow_ops.config import load_config
 from pypgflow_ops.lint import lint_paths
 from pypgflow_ops.model import Workflow
 
-from .cli import WORKFLOWS, apply, run
+from .cli import WORKFLOW_FILES, WORKFLOWS, apply, run
 
 HOSTILE = (
     "'; drop table pypgflow.tenants; -- \" $$ {{ schema }} \\ \\N \t\r\n"
@@ -130,7 +130,7 @@ def assert_round_trip(url: str, tenant: str, source: Path, out: Path) -> None:
 def test_every_example_workflow_round_trips(applied: str, tmp_path: Path) -> None:
     assert_round_trip(applied, "acme", WORKFLOWS, tmp_path / "acme")
     assert sorted(p.name for p in (tmp_path / "acme").iterdir()) == sorted(
-        p.name for p in WORKFLOWS.glob("*.yaml")
+        p.name for p in WORKFLOW_FILES
     )
 
 
