@@ -19,6 +19,7 @@ HOSTILE = {
     "api": "a$$pi{{ 7*7 }}{# x",
     "anon_role": "an'on\n/* ü */",
     "authenticated_role": "auth $body$ é\"\"",
+    "owner_role": "own'er $$ x",
 }
 
 
@@ -31,7 +32,7 @@ def test_every_template_quotes_every_identifier(template: str) -> None:
     text = render(template, **HOSTILE)
     for name in HOSTILE.values():
         text = text.replace(quote_ident(name), "")
-    for fragment in ("drop table x", "$$pi", "7*7", "an'on", "$body$ é"):
+    for fragment in ("drop table x", "$$pi", "7*7", "an'on", "$body$ é", "$$ x"):
         assert fragment not in text
 
 
@@ -69,7 +70,7 @@ def hostile_database(pg_server: str) -> Iterator[str]:
     finally:
         drop_database(pg_server, url)
         with psycopg.connect(pg_server, autocommit=True) as conn:
-            for role in (names.anon_role, names.authenticated_role):
+            for role in (names.anon_role, names.authenticated_role, names.owner_role):
                 conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
 
 
