@@ -35,12 +35,31 @@ class Difference:
     expected: str | None  # None: the object should not exist
     found: str | None  # None: the object is missing
 
-    def __str__(self) -> str:
+    def describe(self, names: RuntimeNames = DEFAULT_NAMES) -> str:
+        """One line, with the real names, saying only the parts that differ."""
+        subject = shown(self.subject, names)
         if self.found is None:
-            return f"{self.subject}: missing"
+            return f"{subject}: missing"
         if self.expected is None:
-            return f"{self.subject}: not created by the runtime"
-        return f"{self.subject}: expected {self.expected!r}, found {self.found!r}"
+            return f"{subject}: not created by the runtime"
+        expected, found = self.expected.split("; "), self.found.split("; ")
+        wanted = "; ".join(part for part in expected if part not in found)
+        got = "; ".join(part for part in found if part not in expected)
+        return f"{subject}: {shown(got, names)} (expected: {shown(wanted, names)})"
+
+
+def shown(text: str, names: RuntimeNames) -> str:
+    """A fact with the labels of schemas and roles replaced by their names."""
+    for label, name in (
+        ("{schema}", names.schema),
+        ("{api}", names.api),
+        ("{owner}", names.owner_role),
+        ("{authenticated}", names.authenticated_role),
+        ("{anon}", names.anon_role),
+        ("{installer}", "the installer"),
+    ):
+        text = text.replace(label, name)
+    return text
 
 
 def expected_path(version: int) -> Path:
@@ -139,7 +158,7 @@ def check(
 def refuse_unless_intact(conn: psycopg.Connection[Any], names: RuntimeNames, version: int) -> None:
     found = check(conn, names, version=version)
     if found:
-        listed = "; ".join(str(d) for d in found[:5])
+        listed = "; ".join(d.describe(names) for d in found[:5])
         more = f"; and {len(found) - 5} more (db status lists them)" if len(found) > 5 else ""
         raise PypgflowError(
             f"the runtime (version {version}) is not intact, so nothing was changed: "

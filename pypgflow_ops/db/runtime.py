@@ -225,7 +225,7 @@ def _run(
                 step.checksum if step.template in ran else RELEASED_CHECKSUMS[step.template],
             )
             for step in steps()
-            if step.version <= target and (step.template in ran or step.version <= previous)
+            if step.template in ran or step.version <= previous < 2  # kept since version 2
         ]
         with conn.cursor() as cur:
             cur.executemany(

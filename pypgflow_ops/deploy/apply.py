@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg
@@ -23,7 +23,7 @@ from pypgflow_ops.deploy.saved_plan import SavedPlan
 from pypgflow_ops.deploy.write import ensure_tenant, record_deployment, write_changes
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
-from pypgflow_ops.plan import Action, LiveState, Plan, RuntimeAction, make_plan
+from pypgflow_ops.plan import Action, LiveState, Plan, make_plan
 
 
 class StalePlanError(PypgflowError):
@@ -94,8 +94,6 @@ class FromSavedPlan:
 
 def _write(conn: psycopg.Connection[Any], saved_plan: SavedPlan, actor: str) -> uuid.UUID:
     plan = saved_plan.plan
-    if plan.runtime_action is not RuntimeAction.NONE:
-        runtime.upgrade(conn)
     tenant_id = ensure_tenant(conn, plan.tenant)
     workflows = {(w.name, w.version): w for w in saved_plan.workflows}
     write_changes(conn, tenant_id, plan, workflows, actor)
@@ -119,13 +117,18 @@ def apply(
     """
     committing = False
     try:
-        with conn.transaction():
+        with conn.transaction() as transaction:
             lock.acquire(conn, tenant, on_wait)
-            saved_plan = source.decide(read_live_state(conn, tenant, source.desired))
+            # Upgrade first: it refuses a runtime that is not intact, and introspection is written
+            # for the newest runtime. Anything but a confirmed write rolls the upgrade back.
+            installed = runtime.upgrade(conn).previous_version
+            live = read_live_state(conn, tenant, source.desired)
+            saved_plan = source.decide(replace(live, runtime_version=installed))
             plan = saved_plan.plan
             show(plan)
             if plan.errors or not plan.has_changes or not confirm():
-                return Outcome(plan, None)
+                outcome = Outcome(plan, None)
+                raise psycopg.Rollback(transaction)
             outcome = Outcome(plan, _write(conn, saved_plan, actor))
             committing = True
     except psycopg.Error as exc:
