@@ -2,6 +2,8 @@
 -- privileges, policies, functions (with their bodies), triggers, roles and default privileges.
 -- Roles are named by what they are to the runtime ({installer}, {owner}, ...), so that facts read
 -- the same in every database; db/integrity.py turns schema names into {schema} and {api}.
+-- Privileges of other roles are left out: the database's administrators grant them (row-level
+-- security binds those roles too, unless they bypass it, when privileges hardly matter).
 -- Run with search_path = pg_catalog, so that expressions name every schema.
 with spaces as (
     select n.oid, n.nspname, n.nspowner, n.nspacl,
@@ -43,7 +45,7 @@ select 'schema ' || s.label,
     || '; privileges ' || (
         select coalesce(string_agg(g.label || '=' || a.privilege_type, ', ' order by g.label, a.privilege_type), 'none')
         from aclexplode(coalesce(s.nspacl, acldefault('n', s.nspowner))) a
-        join role_label g on g.oid = a.grantee
+        join role_label g on g.oid = a.grantee and g.label ~ '^[{P]'
     )
 from spaces s
 union all
@@ -59,7 +61,7 @@ select
     || '; privileges ' || (
         select coalesce(string_agg(g.label || '=' || a.privilege_type, ', ' order by g.label, a.privilege_type), 'none')
         from aclexplode(coalesce(r.relacl, acldefault('r', r.relowner))) a
-        join role_label g on g.oid = a.grantee
+        join role_label g on g.oid = a.grantee and g.label ~ '^[{P]'
     )
 from relations r
 union all
@@ -67,7 +69,7 @@ select 'column ' || r.qualified || '.' || att.attname,
     'privileges ' || (
         select string_agg(g.label || '=' || a.privilege_type, ', ' order by g.label, a.privilege_type)
         from aclexplode(att.attacl) a
-        join role_label g on g.oid = a.grantee
+        join role_label g on g.oid = a.grantee and g.label ~ '^[{P]'
     )
 from relations r
 join pg_attribute att on att.attrelid = r.oid
@@ -95,7 +97,7 @@ select 'function ' || f.qualified || '(' || pg_get_function_identity_arguments(f
     || '; privileges ' || (
         select coalesce(string_agg(g.label || '=' || a.privilege_type, ', ' order by g.label, a.privilege_type), 'none')
         from aclexplode(coalesce(f.proacl, acldefault('f', f.proowner))) a
-        join role_label g on g.oid = a.grantee
+        join role_label g on g.oid = a.grantee and g.label ~ '^[{P]'
     )
     || '; body ' || case when f.prosqlbody is null then f.prosrc
         else pg_get_function_sqlbody(f.oid) end
@@ -121,7 +123,7 @@ select 'default privileges of ' || g.label || ' in '
     'privileges ' || (
         select coalesce(string_agg(h.label || '=' || a.privilege_type, ', ' order by h.label, a.privilege_type), 'none')
         from aclexplode(d.defaclacl) a
-        join role_label h on h.oid = a.grantee
+        join role_label h on h.oid = a.grantee and h.label ~ '^[{P]'
     )
 from pg_default_acl d
 join role_label g on g.oid = d.defaclrole

@@ -10,7 +10,7 @@ and read the diff: it is the list of safety objects your change touched.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -187,3 +187,31 @@ def test_a_function_a_later_step_creates_is_not_executable_by_public(
 
 
 runtime_steps = runtime.steps()
+
+
+def test_what_the_database_adds_for_itself_is_not_a_difference_but_public_is(
+    make_database: Callable[..., str], login_role_name: str
+) -> None:
+    url = make_database(runtime=True)
+    with psycopg.connect(url) as conn:
+        conn.execute(f"grant select on pypgflow.deployments to {login_role_name}")
+        conn.execute("create function public.audit() returns trigger language plpgsql "
+                     "as $$ begin return new; end $$")
+        conn.execute("create trigger audit after insert on pypgflow.deployments "
+                     "for each row execute function public.audit()")
+        assert integrity.check(conn, version=runtime.RUNTIME_VERSION) == []
+        conn.execute("grant select on pypgflow.deployments to public")
+        [difference] = integrity.check(conn, version=runtime.RUNTIME_VERSION)
+        conn.rollback()
+    assert difference.describe().startswith("table pypgflow.deployments: privileges ")
+    assert "PUBLIC=SELECT" in difference.describe()
+
+
+@pytest.fixture
+def login_role_name(pg_server: str) -> Iterator[str]:
+    role = f"pypgflow_test_reader_{os.getpid()}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"create role {role}")
+    yield role
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"drop role {role}")
