@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -198,3 +199,34 @@ def test_the_slug_constraint_is_the_clis_pattern(runtime_conn: psycopg.Connectio
 def test_version_numbers_are_whole_and_in_order() -> None:
     assert [json.dumps(s.version) for s in runtime.steps()] == sorted(
         (json.dumps(s.version) for s in runtime.steps()), key=int)
+
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+
+
+def apply_examples(url: str, tenant: str, *, confirm: bool) -> Any:
+    from pypgflow_ops.deploy.apply import FromRepository, apply
+    from pypgflow_ops.lint import lint_paths
+
+    desired = lint_paths([WORKFLOWS]).workflows
+    with psycopg.connect(url) as conn:
+        return apply(conn, tenant, FromRepository(tenant, tuple(desired)), actor="t",
+                     on_wait=print, show=lambda plan: None, confirm=lambda: confirm)
+
+
+@pytest.mark.parametrize("version", OLDER)
+def test_apply_upgrades_an_older_runtime_first_and_plans_from_the_old_version(
+    make_database: Callable[..., str], version: int
+) -> None:
+    old = install(make_database, version)
+    fill(old)
+    declined = apply_examples(old, "c", confirm=False)
+    with psycopg.connect(old) as conn:
+        assert runtime.installed_version(conn) == version  # declining rolls the upgrade back
+    applied = apply_examples(old, "c", confirm=True)
+    with psycopg.connect(old) as conn:
+        assert runtime.installed_version(conn) == runtime.RUNTIME_VERSION
+    for outcome in (declined, applied):
+        assert (outcome.plan.runtime_installed, outcome.plan.runtime_target) == (
+            version, runtime.RUNTIME_VERSION)
+    assert (declined.deployment_id, applied.deployment_id is not None) == (None, True)
