@@ -24,41 +24,48 @@ create policy own_binding on {{ s }}.tenant_roles for select to public
 -- The caller's tenant: the session user's binding, which no setting can override; else PostgREST's
 -- JWT claim, else the pypgflow.tenant_id setting (an empty string counts as none: a pooled session
 -- returns '' once a local setting has ended). session_user, not current_user: SET ROLE changes the
--- latter, and SECURITY DEFINER functions run as their owner. A standard SQL body is bound to the
--- mapping table when created, so it needs no search_path and names no schema in a string.
+-- latter, and SECURITY DEFINER functions run as their owner. PL/pgSQL keeps the lookup's plan for
+-- the session (a SQL function would plan it again in every statement whose policy calls it).
 create or replace function {{ s }}.current_tenant_id() returns uuid
-language sql
+language plpgsql
 stable
 parallel safe
-begin atomic
-    select coalesce(
-        (
-            select b.tenant_id
-            from {{ s }}.tenant_roles b
-            where b.role_id = to_regrole(quote_ident(session_user::text))::oid
-        ),
+set search_path = {{ s }}, pg_temp
+as $body$
+declare
+    bound uuid;
+begin
+    select b.tenant_id into bound
+    from tenant_roles b
+    where b.role_id = to_regrole(quote_ident(session_user::text))::oid;
+    return coalesce(
+        bound,
         coalesce(
             nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'tenant_id', ''),
             nullif(current_setting('pypgflow.tenant_id', true), '')
         )::uuid
     );
-end;
+end
+$body$;
 
 -- Who is authenticated: a tenant-bound role is itself; else the JWT's subject, else the session
--- user. What the history records as `subject`, beside the caller-claimed `executed_by`.
+-- user. What the history records as `subject`, beside the caller-claimed `executed_by`. Called
+-- only from the api functions, under their pinned search_path (see v1's require_tenant).
 create or replace function {{ s }}.current_actor() returns text
-language sql
+language plpgsql
 stable
-begin atomic
-    select case
-        when exists (
-            select
-            from {{ s }}.tenant_roles b
-            where b.role_id = to_regrole(quote_ident(session_user::text))::oid
-        ) then session_user::text
-        else coalesce(
-            nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', ''),
-            session_user::text
-        )
-    end;
-end;
+as $body$
+begin
+    if exists (
+        select
+        from tenant_roles b
+        where b.role_id = to_regrole(quote_ident(session_user::text))::oid
+    ) then
+        return session_user::text;
+    end if;
+    return coalesce(
+        nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', ''),
+        session_user::text
+    );
+end
+$body$;

@@ -16,6 +16,7 @@ language plpgsql
 set search_path = {{ s }}, pg_temp
 as $body$
 declare
+    actor text := current_actor();
     initial_state workflow_states;
     instance entity_workflow_instances;
     running uuid;
@@ -87,7 +88,7 @@ begin
     insert into workflow_transition_history (
         tenant_id, instance_id, sequence, to_state, executed_by, subject
     )
-    values (tenant, instance.id, 0, instance.current_state, current_actor(), current_actor());
+    values (tenant, instance.id, 0, instance.current_state, actor, actor);
     return (
         instance.id, instance.workflow_definition_id, instance.workflow_name, definition.version,
         instance.entity_table, instance.entity_id, instance.current_state, instance.metadata,
@@ -175,7 +176,9 @@ $body$;
 
 -- Moves an instance along a transition declared from its current state in its pinned version.
 -- FOR UPDATE serializes concurrent calls on one instance (bounded by lock_timeout: then PT503);
--- the history's (instance, sequence) key is the backstop against a fork.
+-- the history's (instance, sequence) key is the backstop against a fork. Two statements: the
+-- locked instance with the transition to take, then the update and its history row. (Each
+-- statement pays for row-level security on every table it names, now that it applies here.)
 create or replace function {{ a }}.execute_transition(
     instance_id uuid,
     to_state text,
@@ -191,8 +194,8 @@ declare
     tenant uuid := require_tenant();
     given_context jsonb := coalesce(execute_transition.context, '{}');
     caller_lock_timeout text;
+    held record;  -- the locked instance, with the transition to take
     instance entity_workflow_instances;
-    move record;
     missing text[] := '{}';
 begin
     if execute_transition.instance_id is null then
@@ -218,10 +221,29 @@ begin
     end if;
 
     -- The common case, an instance nobody else holds: locked without a wait or a subtransaction.
-    select i.* into instance
+    -- Parallel transitions to one state: take one whose conditions hold, else report the first.
+    select i.id, i.workflow_definition_id, i.workflow_name, i.current_state, i.metadata,
+        i.transition_count, i.completed_at, m.name, m.conditions, m.final, m.version
+    into held
     from entity_workflow_instances i
+    left join lateral (
+        select t.name, t.conditions, s.final, d.version
+        from workflow_transitions t
+        join workflow_states s
+            on s.tenant_id = t.tenant_id and s.definition_id = t.definition_id
+            and s.name = t.to_state
+        join workflow_definitions d on d.tenant_id = t.tenant_id and d.id = t.definition_id
+        where t.tenant_id = i.tenant_id and t.definition_id = i.workflow_definition_id
+            and t.from_state = i.current_state and t.to_state = execute_transition.to_state
+        order by
+            t.conditions = '{}'::jsonb
+                or cardinality(missing_fields(t.conditions, i.metadata || given_context)) = 0
+                desc,
+            t.name
+        limit 1
+    ) m on true
     where i.tenant_id = tenant and i.id = execute_transition.instance_id
-    for update skip locked;
+    for update of i skip locked;
     if not found then
         -- Held by a concurrent call (or absent): queue behind it, for at most 5 s, or less if the
         -- caller asked for less. The timeout is set here rather than on the function, whose
@@ -232,10 +254,30 @@ begin
                     or caller_lock_timeout::interval > interval '5s' then
                 perform set_config('lock_timeout', '5s', true);
             end if;
-            select i.* into instance
+            select i.id, i.workflow_definition_id, i.workflow_name, i.current_state, i.metadata,
+                i.transition_count, i.completed_at, m.name, m.conditions, m.final, m.version
+            into held
             from entity_workflow_instances i
+            left join lateral (
+                select t.name, t.conditions, s.final, d.version
+                from workflow_transitions t
+                join workflow_states s
+                    on s.tenant_id = t.tenant_id and s.definition_id = t.definition_id
+                    and s.name = t.to_state
+                join workflow_definitions d
+                    on d.tenant_id = t.tenant_id and d.id = t.definition_id
+                where t.tenant_id = i.tenant_id and t.definition_id = i.workflow_definition_id
+                    and t.from_state = i.current_state and t.to_state = execute_transition.to_state
+                order by
+                    t.conditions = '{}'::jsonb
+                        or cardinality(missing_fields(t.conditions, i.metadata || given_context))
+                            = 0
+                        desc,
+                    t.name
+                limit 1
+            ) m on true
             where i.tenant_id = tenant and i.id = execute_transition.instance_id
-            for update;
+            for update of i;
         exception when lock_not_available then
             raise exception using
                 errcode = 'PT503',
@@ -245,86 +287,74 @@ begin
         end;
         perform set_config('lock_timeout', caller_lock_timeout, true);
     end if;
-    if instance.id is null then
+    if held.id is null then
         raise exception using
             errcode = 'PT404',
             message = format('unknown workflow instance %s', execute_transition.instance_id);
     end if;
-    if instance.completed_at is not null then
+    if held.completed_at is not null then
         raise exception using
             errcode = 'PT423',
             message = format('workflow instance %s finished in state %L: it accepts no transitions',
-                             instance.id, instance.current_state);
+                             held.id, held.current_state);
     end if;
-
-    -- Parallel transitions to one state: take one whose conditions hold, else report the first.
-    select t.name, t.conditions, s.final, d.version into move
-    from workflow_transitions t
-    join workflow_states s
-        on s.tenant_id = t.tenant_id and s.definition_id = t.definition_id and s.name = t.to_state
-    join workflow_definitions d on d.tenant_id = t.tenant_id and d.id = t.definition_id
-    where t.tenant_id = tenant and t.definition_id = instance.workflow_definition_id
-        and t.from_state = instance.current_state and t.to_state = execute_transition.to_state
-    order by
-        t.conditions = '{}'::jsonb
-            or cardinality(missing_fields(t.conditions, instance.metadata || given_context)) = 0
-            desc,
-        t.name
-    limit 1;
-    if not found then
+    if held.name is null then
         raise exception using
             errcode = 'PT400',
             message = format(
                 'transition from %L to %L is not allowed in workflow %s (allowed: %s)',
-                instance.current_state, execute_transition.to_state, instance.workflow_name,
+                held.current_state, execute_transition.to_state, held.workflow_name,
                 coalesce(
                     (
                         select string_agg(distinct quote_literal(t.to_state), ', ')
                         from workflow_transitions t
                         where t.tenant_id = tenant
-                            and t.definition_id = instance.workflow_definition_id
-                            and t.from_state = instance.current_state
+                            and t.definition_id = held.workflow_definition_id
+                            and t.from_state = held.current_state
                     ),
                     'none'
                 )
             );
     end if;
     -- Fail closed: a condition this runtime does not know is never taken as met.
-    if move.conditions - 'field_required' <> '{}'::jsonb then
+    if held.conditions - 'field_required' <> '{}'::jsonb then
         raise exception using
             errcode = 'PT412',
             message = format('transition %L has conditions this runtime does not support: %s',
-                             move.name, move.conditions - 'field_required');
+                             held.name, held.conditions - 'field_required');
     end if;
-    if move.conditions <> '{}'::jsonb then
-        missing := missing_fields(move.conditions, instance.metadata || given_context);
+    if held.conditions <> '{}'::jsonb then
+        missing := missing_fields(held.conditions, held.metadata || given_context);
     end if;
     if cardinality(missing) > 0 then
         raise exception using
             errcode = 'PT412',
             message = format('condition not met for transition %L: %s required',
-                             move.name, array_to_string(missing, ', ')),
+                             held.name, array_to_string(missing, ', ')),
             hint = 'Put the fields in the instance metadata or in the context of the call.';
     end if;
 
-    insert into workflow_transition_history (
-        tenant_id, instance_id, sequence, from_state, to_state, transition_name, executed_by,
-        subject, notes, context
+    with moved as (
+        update entity_workflow_instances i
+        set current_state = execute_transition.to_state,
+            transition_count = i.transition_count + 1,
+            updated_at = now(),
+            completed_at = case when held.final then now() end
+        where i.tenant_id = tenant and i.id = held.id
+        returning i.*
+    ), recorded as (
+        insert into workflow_transition_history (
+            tenant_id, instance_id, sequence, from_state, to_state, transition_name,
+            executed_by, subject, notes, context
+        )
+        select tenant, moved.id, moved.transition_count, held.current_state, moved.current_state,
+            held.name, execute_transition.executed_by, current_actor(), execute_transition.notes,
+            given_context
+        from moved
     )
-    values (
-        tenant, instance.id, instance.transition_count + 1, instance.current_state,
-        execute_transition.to_state, move.name, execute_transition.executed_by, current_actor(),
-        execute_transition.notes, given_context
-    );
-    update entity_workflow_instances i
-    set current_state = execute_transition.to_state,
-        transition_count = i.transition_count + 1,
-        updated_at = now(),
-        completed_at = case when move.final then now() end
-    where i.tenant_id = tenant and i.id = instance.id
-    returning i.* into instance;
+    select moved.* into instance from moved;
     return (
-        instance.id, instance.workflow_definition_id, instance.workflow_name, move.version,
+        instance.id, instance.workflow_definition_id, instance.workflow_name, held.version,
         instance.entity_table, instance.entity_id, instance.current_state, instance.metadata,
         instance.created_at, instance.updated_at, instance.completed_at
     );
