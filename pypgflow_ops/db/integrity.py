@@ -117,10 +117,17 @@ def _normalized(text: str, spaces: tuple[tuple[str, str], ...]) -> str:
 
 
 def _fact(text: str, spaces: tuple[tuple[str, str], ...]) -> str:
-    head, marker, body = _normalized(text, spaces).partition("; body ")
+    """A fact, normalized; a function's body as a hash. A body in a string names no schema (any
+    `pypgflow.` in it is text, such as a setting's name); a standard SQL body is deparsed, with
+    schema names."""
+    head, marker, body = text.partition("; body ")
     if not marker:
-        return head
-    return f"{head}; body sha256 {hashlib.sha256(body.encode()).hexdigest()[:16]}"
+        head, marker, body = text.partition("; sql body ")
+        body = _normalized(body, spaces)
+    if not marker:
+        return _normalized(text, spaces)
+    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+    return f"{_normalized(head, spaces)}; body sha256 {digest}"
 
 
 def differences(expected: dict[str, str], found: dict[str, str]) -> list[Difference]:

@@ -99,8 +99,8 @@ select 'function ' || f.qualified || '(' || pg_get_function_identity_arguments(f
         from aclexplode(coalesce(f.proacl, acldefault('f', f.proowner))) a
         join role_label g on g.oid = a.grantee and g.label ~ '^[{P]'
     )
-    || '; body ' || case when f.prosqlbody is null then f.prosrc
-        else pg_get_function_sqlbody(f.oid) end
+    || case when f.prosqlbody is null then '; body ' || f.prosrc
+        else '; sql body ' || pg_get_function_sqlbody(f.oid) end
 from functions f
 union all
 select 'trigger ' || t.tgname || ' on ' || r.qualified,

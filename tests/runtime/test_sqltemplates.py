@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import jinja2
 import psycopg
@@ -11,7 +11,7 @@ import pytest
 from pg_harness import create_database, drop_database
 from psycopg import sql
 
-from pypgflow_ops.db import runtime
+from pypgflow_ops.db import integrity, runtime
 from pypgflow_ops.sqltemplates import environment, quote_ident, render
 
 HOSTILE = {
@@ -108,3 +108,14 @@ def test_a_runtime_installed_under_hostile_names_runs_a_workflow(hostile_databas
             final = conn.execute(sql.SQL("select current_state, completed_at is not null "
                                          "from {}.entity_workflows").format(a)).fetchall()
         assert final == [("b", True)]
+
+
+def test_a_runtime_under_hostile_names_is_intact(make_database: Callable[..., str]) -> None:
+    """The integrity facts name schemas and roles by what they are, so any names compare."""
+    suffix = uuid.uuid4().hex[:6]
+    names = runtime.RuntimeNames(**{k: f"{v} {suffix}" for k, v in HOSTILE.items()})
+    with psycopg.connect(make_database()) as conn:  # rolled back, roles included
+        runtime.upgrade(conn, names)
+        found = integrity.check(conn, names, version=runtime.RUNTIME_VERSION)
+        conn.rollback()
+    assert found == []
