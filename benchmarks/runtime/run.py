@@ -1,16 +1,19 @@
-"""execute_transition throughput against a minimal baseline, measured in the same run by pgbench.
+"""execute_transition of each runtime version against a minimal baseline, measured by pgbench.
 
     .venv/bin/python benchmarks/runtime/run.py [MAINTENANCE_URL] [--seconds N] [--rounds N]
+        [--clients 8] [--versions 1,2]
 
-Creates a scratch database (dropped at the end), installs the runtime, loads setup.sql, then for
-1, 4 and 8 clients runs baseline.sql and execute_transition.sql back to back, `rounds` times (the
-order alternating), and prints a markdown table: the median tps of each, and the median and range
-of the per-round ratios. On a shared machine the load of others drifts; pairing each engine run
-with the baseline run next to it cancels most of that drift.
+Creates a scratch database per runtime version (dropped at the end), installs that version, loads
+setup.sql, then runs pgbench (prepared statements, `-M prepared`) with baseline.sql (in the newest
+version's database) and execute_transition.sql (in each version's), `rounds` times, the order
+rotating each round. Both scripts are one transaction behind PostgREST's preamble, on a random
+instance found by id. Prints a markdown table: the median tps of each, and the median and range
+of the per-round ratios to the baseline. On a shared machine the load of others drifts; pairing
+the runs of one round cancels most of that drift.
 
 It also measures what contention cannot inflate much: the CPU time the server's backends spend per
-transaction (from /proc, so the server must run on this machine), over a window of an 8-client
-run, counted by the history rows written in that window.
+transaction (from /proc, so the server must run on this machine), over a window of each run,
+counted by the history rows written in that window; the median of the rounds.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from pypgflow_ops.db.runtime import upgrade
+from pypgflow_ops.db.runtime import RUNTIME_VERSION, upgrade
 
 HERE = Path(__file__).resolve().parent
 DATABASE = "pypgflow_bench_runtime"
@@ -35,14 +38,20 @@ CLIENTS = (1, 4, 8)
 TPS = re.compile(r"^tps = ([0-9.]+) \(without initial connection time\)$", re.MULTILINE)
 
 
-def prepare(maintenance_url: str) -> str:
+def database(version: int) -> str:
+    return f"{DATABASE}_v{version}"
+
+
+def prepare(maintenance_url: str, version: int = RUNTIME_VERSION) -> str:
+    """A scratch database with runtime `version` and the benchmark data; its URL."""
+    name = database(version)
     with psycopg.connect(maintenance_url, autocommit=True) as conn:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(
-            sql.Identifier(DATABASE)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(DATABASE)))
-    url = make_conninfo(maintenance_url, dbname=DATABASE)
+            sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    url = make_conninfo(maintenance_url, dbname=name)
     with psycopg.connect(url) as conn:
-        upgrade(conn)
+        upgrade(conn, target=version)
         conn.execute((HERE / "setup.sql").read_bytes())
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("vacuum analyze")
@@ -53,10 +62,10 @@ def prepare(maintenance_url: str) -> str:
 def pgbench_command(url: str, script: str, clients: int, seconds: int) -> list[str]:
     target = conninfo_to_dict(url)
     return [
-        "pgbench", "-n", "-f", str(HERE / script), "-c", str(clients),
+        "pgbench", "-n", "-M", "prepared", "-f", str(HERE / script), "-c", str(clients),
         "-j", str(min(clients, 4)), "-T", str(seconds),
         "-h", str(target.get("host", "127.0.0.1")), "-p", str(target.get("port", 5432)),
-        "-U", str(target.get("user", "postgres")), DATABASE,
+        "-U", str(target.get("user", "postgres")), str(target["dbname"]),
     ]
 
 
@@ -106,37 +115,48 @@ def main() -> None:
     parser.add_argument("url", nargs="?", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--clients", type=int, nargs="+", default=[8])
+    parser.add_argument("--versions", default=",".join(map(str, range(1, RUNTIME_VERSION + 1))))
     args = parser.parse_args()
-    url = prepare(args.url)
+    versions = [int(v) for v in args.versions.split(",")]
+    urls = {version: prepare(args.url, version) for version in versions}
+    # (label, database, script): the baseline lives in the newest version's database
+    runs = [("baseline", urls[versions[-1]], "baseline.sql")] + [
+        (f"v{version}", urls[version], "execute_transition.sql") for version in versions
+    ]
     try:
-        print("| clients | baseline tps | execute_transition tps | ratio (median, range) |")
-        print("|---:|---:|---:|---:|")
-        for clients in CLIENTS:
-            base, engine = [], []
+        labels = [label for label, _, _ in runs]
+        print("| clients | " + " | ".join(f"{label} tps" for label in labels) + " | "
+              + " | ".join(f"{label} / baseline: median (range)" for label in labels[1:]) + " |")
+        print("|---:|" + "---:|" * (2 * len(runs) - 1))
+        for clients in args.clients:
+            tps: dict[str, list[float]] = {label: [] for label in labels}
             for round_ in range(args.rounds):
-                pair = [("baseline.sql", base), ("execute_transition.sql", engine)]
-                for script, figures in pair if round_ % 2 == 0 else reversed(pair):
-                    figures.append(pgbench(url, script, clients, args.seconds))
-            ratios = [e / b for b, e in zip(base, engine, strict=True)]
-            print(
-                f"| {clients} | {statistics.median(base):,.0f} | {statistics.median(engine):,.0f}"
-                f" | {statistics.median(ratios):.0%} ({min(ratios):.0%}-{max(ratios):.0%}) |",
-                flush=True,
-            )
+                shift = round_ % len(runs)
+                for label, url, script in runs[shift:] + runs[:shift]:
+                    tps[label].append(pgbench(url, script, clients, args.seconds))
+            medians = " | ".join(f"{statistics.median(tps[label]):,.0f}" for label in labels)
+            ratios = []
+            for label in labels[1:]:
+                each = [e / b for b, e in zip(tps["baseline"], tps[label], strict=True)]
+                ratios.append(f"{statistics.median(each):.0%} ({min(each):.0%}-{max(each):.0%})")
+            print(f"| {clients} | {medians} | {' | '.join(ratios)} |", flush=True)
         print()
-        print("| backend CPU per transaction (8 clients) | baseline | execute_transition | ratio |")
-        print("|---|---:|---:|---:|")
-        cpu: dict[str, list[float]] = {script: [] for script in HISTORY}
-        for _ in range(args.rounds):
-            for script, figures in cpu.items():
-                figures.append(server_cpu_per_transaction(url, script, 8, args.seconds))
-        base_cpu, engine_cpu = (statistics.median(f) for f in cpu.values())
-        print(f"| median of {args.rounds} | {base_cpu:.0f} us | {engine_cpu:.0f} us "
-              f"| {base_cpu / engine_cpu:.0%} |")
+        print("| backend CPU per transaction (8 clients), median of rounds | "
+              + " | ".join(labels) + " |")
+        print("|---|" + "---:|" * len(runs))
+        cpu: dict[str, list[float]] = {label: [] for label in labels}
+        for round_ in range(args.rounds):
+            shift = round_ % len(runs)
+            for label, url, script in runs[shift:] + runs[:shift]:
+                cpu[label].append(server_cpu_per_transaction(url, script, 8, args.seconds))
+        figures = " | ".join(f"{statistics.median(cpu[label]):.0f} us" for label in labels)
+        print(f"| {args.rounds} rounds | {figures} |")
     finally:
         with psycopg.connect(args.url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database {} with (force)").format(
-                sql.Identifier(DATABASE)))
+            for version in versions:
+                conn.execute(sql.SQL("drop database {} with (force)").format(
+                    sql.Identifier(database(version))))
 
 
 if __name__ == "__main__":

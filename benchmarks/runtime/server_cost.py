@@ -18,8 +18,10 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from pypgflow_ops.db.runtime import RUNTIME_VERSION
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import DATABASE, prepare
+from run import database, prepare
 
 # Constant SQL text only: the instance id is computed in the loop, the loop count is a setting.
 BODIES = {
@@ -53,8 +55,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", nargs="?", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--runtime-version", type=int, default=None)
     args = parser.parse_args()
-    url = prepare(args.url)
+    version = args.runtime_version or RUNTIME_VERSION
+    url = prepare(args.url, version)
     costs: dict[str, list[float]] = {name: [] for name in BODIES}
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("select set_config('request.jwt.claims', %s, false)", [CLAIMS])
@@ -68,7 +72,9 @@ def main() -> None:
     for name, figures in costs.items():
         print(f"{name}: {statistics.median(figures):.0f} us of backend CPU per transaction")
     with psycopg.connect(args.url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(DATABASE)))
+        conn.execute(
+            sql.SQL("drop database {} with (force)").format(sql.Identifier(database(version)))
+        )
 
 
 if __name__ == "__main__":

@@ -53,3 +53,8 @@ insert into baseline.instances
 select tenant_id, id, workflow_definition_id, workflow_name, entity_table, entity_id,
        current_state, metadata, transition_count, created_at, updated_at, completed_at
 from pypgflow.entity_workflow_instances;
+
+-- The baseline runs behind PostgREST's preamble too, as pypgflow_authenticated.
+grant usage on schema baseline to pypgflow_authenticated;
+grant select, update on baseline.instances to pypgflow_authenticated;
+grant insert on baseline.history to pypgflow_authenticated;

@@ -1,6 +1,7 @@
-"""`pypgflow-ops db upgrade` and `pypgflow-ops db status`: install, upgrade and inspect the runtime.
+"""`pypgflow-ops db ...`: install, upgrade and inspect the runtime; bind login roles to tenants.
 
-Both exit 0 on success and 1 on an error (unreachable database, failed upgrade).
+Every command exits 0 on success and 1 on an error (unreachable database, failed upgrade, a
+runtime that is not intact); `status` exits 1 when the runtime is not intact.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pypgflow_ops.errors import ExitCode, error_boundary
 from pypgflow_ops.terminal import printable
 
 if TYPE_CHECKING:
+    from pypgflow_ops.db.integrity import Difference
     from pypgflow_ops.db.runtime import Step, UpgradeResult
 
 app = typer.Typer(
@@ -40,16 +42,77 @@ def upgrade(database_url: str | None = DATABASE_URL) -> int:
 
 
 def status(database_url: str | None = DATABASE_URL) -> int:
-    """Say which runtime version is installed and what an upgrade would do."""
-    from pypgflow_ops.db import runtime
+    """Say which runtime version is installed, whether it is intact, what an upgrade would do."""
+    from pypgflow_ops.db import integrity, runtime
     from pypgflow_ops.db.connect import describe_target, resolve_database_url, session
 
     url = resolve_database_url(database_url)
     with session(url) as conn:
         installed = runtime.installed_version(conn)
         pending = runtime.pending_steps(conn)
+        found = [] if installed is None else integrity.check(conn, version=installed)
     typer.echo(printable(f"Database: {describe_target(url)}"))
     typer.echo(describe_status(installed, pending, runtime.RUNTIME_VERSION))
+    if not found:
+        return ExitCode.OK
+    typer.echo(describe_differences(found, installed))
+    return ExitCode.FAILURE
+
+
+def describe_differences(found: list[Difference], version: int | None) -> str:
+    from pypgflow_ops.db.integrity import FIX
+
+    lines = [
+        f"The runtime is not intact: {len(found)} difference{'' if len(found) == 1 else 's'} "
+        f"from what runtime version {version} installs:"
+    ]
+    lines.extend(printable(f"  {difference.describe()}") for difference in found)
+    lines.append(f"To fix: {FIX}.")
+    return "\n".join(lines)
+
+
+ROLE = typer.Argument(..., help="The login role a client connects as.", show_default=False)
+TENANT = typer.Option(..., "--tenant", help="The tenant's slug.", show_default=False)
+
+
+def grant_tenant(
+    role: str = ROLE, tenant: str = TENANT, database_url: str | None = DATABASE_URL
+) -> int:
+    """Let a login role use the runtime for one tenant only, whatever claims it sends."""
+    from pypgflow_ops.db import tenant_roles
+    from pypgflow_ops.db.connect import resolve_database_url, session
+    from pypgflow_ops.deploy.tenant import checked_slug
+
+    with session(resolve_database_url(database_url)) as conn:
+        changed = tenant_roles.grant(conn, role, checked_slug(tenant))
+        conn.commit()
+    if changed:
+        typer.echo(
+            printable(f"Role {role!r} may now use the runtime for tenant {tenant!r}, and no other.")
+        )
+    else:
+        typer.echo(
+            printable(f"Role {role!r} is already bound to tenant {tenant!r}: nothing to do.")
+        )
+    return ExitCode.OK
+
+
+def revoke_tenant(
+    role: str = ROLE, tenant: str = TENANT, database_url: str | None = DATABASE_URL
+) -> int:
+    """Take back a role's binding to a tenant, and with it its use of the runtime."""
+    from pypgflow_ops.db import tenant_roles
+    from pypgflow_ops.db.connect import resolve_database_url, session
+    from pypgflow_ops.deploy.tenant import checked_slug
+
+    with session(resolve_database_url(database_url)) as conn:
+        tenant_roles.revoke(conn, role, checked_slug(tenant))
+        conn.commit()
+    typer.echo(
+        printable(
+            f"Role {role!r} is no longer bound to tenant {tenant!r} and may not use the runtime."
+        )
+    )
     return ExitCode.OK
 
 
@@ -78,3 +141,5 @@ def describe_status(installed: int | None, pending: list[Step], target: int) -> 
 
 app.command("upgrade")(error_boundary(upgrade))
 app.command("status")(error_boundary(status))
+app.command("grant-tenant")(error_boundary(grant_tenant))
+app.command("revoke-tenant")(error_boundary(revoke_tenant))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg
@@ -24,7 +24,7 @@ from pypgflow_ops.deploy.statements import writes
 from pypgflow_ops.deploy.write import ensure_tenant, execute, record_deployment
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
-from pypgflow_ops.plan import LiveState, Origin, Plan, RuntimeAction, make_plan
+from pypgflow_ops.plan import LiveState, Origin, Plan, make_plan
 from pypgflow_ops.terminal import printable
 
 
@@ -136,8 +136,6 @@ class FromSavedPlan:
 def _write(
     conn: psycopg.Connection[Any], plan: Plan, desired: Sequence[Workflow], actor: str
 ) -> uuid.UUID:
-    if plan.runtime_action is not RuntimeAction.NONE:
-        runtime.upgrade(conn)
     tenant_id = ensure_tenant(conn, plan.tenant)
     workflows = {(w.name, w.version): w for w in desired}
     execute(conn, writes(plan, workflows, tenant_id=tenant_id, actor=actor))
@@ -168,12 +166,17 @@ def apply(
     """
     committing = False
     try:
-        with conn.transaction():
+        with conn.transaction() as transaction:
             lock.acquire(conn, tenant, on_wait)
-            plan = source.decide(read_live_state(conn, tenant, source.desired))
+            # Upgrade first: it refuses a runtime that is not intact, and introspection is written
+            # for the newest runtime. Anything but a confirmed write rolls the upgrade back.
+            installed = runtime.upgrade(conn).previous_version
+            live = read_live_state(conn, tenant, source.desired)
+            plan = source.decide(replace(live, runtime_version=installed))
             show(plan)
             if plan.errors or not plan.has_changes or not confirm():
-                return Outcome(plan, None)
+                outcome = Outcome(plan, None)
+                raise psycopg.Rollback(transaction)
             outcome = Outcome(plan, _write(conn, plan, source.desired, actor))
             committing = True
     except psycopg.Error as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pypgflow_ops.db.runtime import RUNTIME_VERSION
 from pypgflow_ops.playground.cluster import ClusterUnavailable, start_cluster
 
 from .cli import apply, plan
@@ -46,4 +47,4 @@ def test_the_right_password_gets_through(password_server: str, tmp_path: Path) -
 
     code, out, _ = plan(write(tmp_path / "wf", chain("orders")), "acme", right)
 
-    assert (code, out.splitlines()[1]) == (0, "  + runtime 1 (install)")
+    assert (code, out.splitlines()[1]) == (0, f"  + runtime {RUNTIME_VERSION} (install)")

@@ -155,6 +155,18 @@ def test_a_start_without_a_subject_is_recorded_as_the_authenticator(api: Api) ->
     assert first == {"executed_by": AUTHENTICATOR}
 
 
+def test_the_history_records_the_authenticated_subject_beside_executed_by(api: Api) -> None:
+    client = api.tenant("acme", sub="user-42")
+    started = start(client, f"order-{uuid.uuid4()}")
+    move(client, started["id"], "cancelled", executed_by="someone they name")
+
+    steps = client.get(f"/workflow_history?entity_workflow_instance_id=eq.{started['id']}"
+                       "&order=sequence&select=executed_by,subject").body
+
+    assert steps == [{"executed_by": "user-42", "subject": "user-42"},
+                     {"executed_by": "someone they name", "subject": "user-42"}]
+
+
 def test_a_state_changing_function_refuses_get(api: Api) -> None:
     client = api.tenant("acme")
     entity = f"order-{uuid.uuid4()}"

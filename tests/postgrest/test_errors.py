@@ -142,11 +142,29 @@ def test_an_instance_locked_too_long_is_a_retryable_503(api: Api) -> None:
     assert states_visited(client, instance["id"]) == ["placed"]
 
 
-def test_an_empty_entity_is_400(api: Api) -> None:
+def test_a_blank_entity_is_400(api: Api) -> None:
     answer = api.tenant("acme").post("/rpc/start_workflow", {
-        "workflow_name": ORDER, "entity_table": "orders", "entity_id": ""})
+        "workflow_name": ORDER, "entity_table": "orders", "entity_id": " "})
 
-    assert error(answer) == (400, "22023", "entity_table and entity_id must be non-empty text")
+    assert error(answer) == (400, "22023", "entity_table and entity_id must not be blank")
+
+
+def test_a_null_argument_is_400_naming_it(api: Api) -> None:
+    answer = api.tenant("acme").post("/rpc/execute_transition", {
+        "instance_id": None, "to_state": "cancelled", "executed_by": "clerk"})
+
+    assert error(answer) == (400, "22004", "instance_id is required")
+
+
+def test_metadata_over_its_limit_is_413_and_stores_nothing(api: Api) -> None:
+    entity = f"order-{uuid.uuid4()}"
+    answer = api.tenant("acme").post("/rpc/start_workflow", {
+        "workflow_name": ORDER, "entity_table": "orders", "entity_id": entity,
+        "metadata": {"blob": "x" * 70_000}})
+
+    assert error(answer) == (413, "PT413", "metadata is limited to 65536 bytes")
+    listed = api.tenant("acme").get(f"/entity_workflows?entity_id=eq.{entity}")
+    assert listed.body == []
 
 
 def test_metadata_that_is_not_an_object_is_400(api: Api) -> None:

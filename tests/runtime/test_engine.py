@@ -210,36 +210,68 @@ def test_a_finished_instance_refuses_every_move(runtime_conn: Conn, setup: dict[
     assert sqlstate_of(lambda: move(runtime_conn, setup["tenant"], instance, "paid")) == "PT423"
 
 
+BIG_OBJECT = {"text": "x" * 70_000}
+
+
 @pytest.mark.parametrize(
-    ("arguments", "sqlstate"),
+    ("arguments", "sqlstate", "message"),
     [
-        ({"to_state": None}, "22004"),
-        ({"executed_by": None}, "22004"),
-        ({"context": [1, 2]}, "22023"),
+        ({"instance_id": None}, "22004", "instance_id is required"),
+        ({"to_state": None}, "22004", "to_state is required"),
+        ({"executed_by": None}, "22004", "executed_by is required"),
+        ({"context": [1, 2]}, "22023", "context must be a JSON object"),
+        ({"executed_by": "x" * 1001}, "PT413", "executed_by is limited to 1000 bytes"),
+        ({"notes": "x" * 10_001}, "PT413", "notes are limited to 10000 bytes"),
+        ({"context": BIG_OBJECT}, "PT413", "context is limited to 65536 bytes"),
     ],
 )
 def test_bad_arguments_to_execute_transition(
-    runtime_conn: Conn, setup: dict[str, Any], arguments: dict[str, Any], sqlstate: str
+    runtime_conn: Conn, setup: dict[str, Any], arguments: dict[str, Any], sqlstate: str,
+    message: str,
 ) -> None:
     instance = start(runtime_conn, setup["tenant"])["id"]
-    call = {"to_state": "cancelled", "executed_by": "clerk", **arguments}
-    assert sqlstate_of(
-        lambda: rpc(runtime_conn, "execute_transition", setup["tenant"], instance_id=instance,
-                    **call)
-    ) == sqlstate
+    call = {"instance_id": instance, "to_state": "cancelled", "executed_by": "clerk", **arguments}
+    with pytest.raises(psycopg.Error) as raised:
+        rpc(runtime_conn, "execute_transition", setup["tenant"], **call)
+    assert (raised.value.sqlstate, raised.value.diag.message_primary) == (sqlstate, message)
+    assert history(runtime_conn, setup["tenant"], instance)[-1][0] == 0
+
+
+def test_limits_are_inclusive(runtime_conn: Conn, setup: dict[str, Any]) -> None:
+    instance = start(runtime_conn, setup["tenant"], entity_id="e" * 1000)["id"]
+    moved = move(runtime_conn, setup["tenant"], instance, "cancelled", executed_by="x" * 1000,
+                 notes="n" * 10_000, context={"text": "c" * 65_000})
+    assert moved["current_state"] == "cancelled"
 
 
 @pytest.mark.parametrize(
-    ("arguments", "sqlstate"),
+    ("arguments", "sqlstate", "message"),
     [
-        ({"entity_table": ""}, "22023"),
-        ({"entity_id": None}, "22023"),
-        ({"metadata": Jsonb("not an object")}, "22023"),
+        ({"workflow_name": None}, "22004", "workflow_name is required"),
+        ({"entity_table": None}, "22004", "entity_table is required"),
+        ({"entity_id": None}, "22004", "entity_id is required"),
+        ({"entity_table": ""}, "22023", "entity_table and entity_id must not be blank"),
+        ({"entity_id": " "}, "22023", "entity_table and entity_id must not be blank"),
+        ({"entity_id": "\t\n "}, "22023", "entity_table and entity_id must not be blank"),
+        ({"metadata": Jsonb("not an object")}, "22023", "metadata must be a JSON object"),
+        ({"entity_id": "x" * 1001}, "PT413",
+         "entity_table and entity_id are limited to 1000 bytes"),
+        ({"metadata": BIG_OBJECT}, "PT413", "metadata is limited to 65536 bytes"),
     ],
 )
 def test_bad_arguments_to_start_workflow(
-    runtime_conn: Conn, setup: dict[str, Any], arguments: dict[str, Any], sqlstate: str
+    runtime_conn: Conn, setup: dict[str, Any], arguments: dict[str, Any], sqlstate: str,
+    message: str,
 ) -> None:
-    call = {"workflow_name": "order", "entity_table": "t", "entity_id": "1", **arguments}
-    assert sqlstate_of(lambda: rpc(runtime_conn, "start_workflow", setup["tenant"], **call)) == (
-        sqlstate)
+    call = {"workflow_name": "order", "entity_table": "t", "entity_id": new_entity(), **arguments}
+    with pytest.raises(psycopg.Error) as raised:
+        rpc(runtime_conn, "start_workflow", setup["tenant"], **call)
+    assert (raised.value.sqlstate, raised.value.diag.message_primary) == (sqlstate, message)
+
+
+def test_a_null_definition_id_is_named(runtime_conn: Conn, setup: dict[str, Any]) -> None:
+    with pytest.raises(psycopg.Error) as raised:
+        rpc(runtime_conn, "start_workflow_by_id", setup["tenant"], workflow_definition_id=None,
+            entity_table="t", entity_id="1")
+    assert (raised.value.sqlstate, raised.value.diag.message_primary) == (
+        "22004", "workflow_definition_id is required")

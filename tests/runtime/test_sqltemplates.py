@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import jinja2
 import psycopg
@@ -11,7 +11,7 @@ import pytest
 from pg_harness import create_database, drop_database
 from psycopg import sql
 
-from pypgflow_ops.db import runtime
+from pypgflow_ops.db import integrity, runtime
 from pypgflow_ops.sqltemplates import environment, quote_ident, render
 
 HOSTILE = {
@@ -19,6 +19,7 @@ HOSTILE = {
     "api": "a$$pi{{ 7*7 }}{# x",
     "anon_role": "an'on\n/* ü */",
     "authenticated_role": "auth $body$ é\"\"",
+    "owner_role": "own'er $$ x",
 }
 
 
@@ -31,7 +32,7 @@ def test_every_template_quotes_every_identifier(template: str) -> None:
     text = render(template, **HOSTILE)
     for name in HOSTILE.values():
         text = text.replace(quote_ident(name), "")
-    for fragment in ("drop table x", "$$pi", "7*7", "an'on", "$body$ é"):
+    for fragment in ("drop table x", "$$pi", "7*7", "an'on", "$body$ é", "$$ x"):
         assert fragment not in text
 
 
@@ -69,7 +70,7 @@ def hostile_database(pg_server: str) -> Iterator[str]:
     finally:
         drop_database(pg_server, url)
         with psycopg.connect(pg_server, autocommit=True) as conn:
-            for role in (names.anon_role, names.authenticated_role):
+            for role in (names.anon_role, names.authenticated_role, names.owner_role):
                 conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
 
 
@@ -107,3 +108,14 @@ def test_a_runtime_installed_under_hostile_names_runs_a_workflow(hostile_databas
             final = conn.execute(sql.SQL("select current_state, completed_at is not null "
                                          "from {}.entity_workflows").format(a)).fetchall()
         assert final == [("b", True)]
+
+
+def test_a_runtime_under_hostile_names_is_intact(make_database: Callable[..., str]) -> None:
+    """The integrity facts name schemas and roles by what they are, so any names compare."""
+    suffix = uuid.uuid4().hex[:6]
+    names = runtime.RuntimeNames(**{k: f"{v} {suffix}" for k, v in HOSTILE.items()})
+    with psycopg.connect(make_database()) as conn:  # rolled back, roles included
+        runtime.upgrade(conn, names)
+        found = integrity.check(conn, names, version=runtime.RUNTIME_VERSION)
+        conn.rollback()
+    assert found == []

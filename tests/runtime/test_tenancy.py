@@ -201,7 +201,8 @@ def test_every_table_has_row_level_security_enabled_and_forced(runtime_conn: Con
         "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c "
         "where c.relnamespace = 'pypgflow'::regnamespace and c.relkind = 'r' order by 1"
     ).fetchall()
-    assert [r[0] for r in rows] == sorted([*TABLES, "runtime_versions"])
+    assert [r[0] for r in rows] == sorted([*TABLES, "runtime_versions", "runtime_steps",
+                                           "tenant_roles"])
     assert all(r[1] and r[2] for r in rows)
 
 

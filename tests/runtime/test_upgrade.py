@@ -37,7 +37,10 @@ def test_install_into_an_empty_database_then_nothing_to_do(empty_url: str) -> No
         again = runtime.upgrade(conn)
         conn.commit()
         assert (again.previous_version, again.steps) == (runtime.RUNTIME_VERSION, ())
-        assert conn.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (1,)
+        assert conn.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (
+            runtime.RUNTIME_VERSION,)
+        recorded = conn.execute("select template, checksum from pypgflow.runtime_steps")
+        assert dict(recorded.fetchall()) == {s.template: s.checksum for s in runtime.steps()}
 
 
 def test_every_step_belongs_to_a_version_up_to_the_current_one() -> None:
@@ -98,7 +101,8 @@ def test_concurrent_upgrades_queue_and_the_second_does_nothing(empty_url: str) -
         first.commit()
         waiter.join(timeout=30)
         assert [r.steps for r in results] == [()]
-        assert first.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (1,)
+        assert first.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (
+            runtime.RUNTIME_VERSION,)
 
 
 def wait_until_blocked_on_advisory_lock(conn: Conn, pid: int) -> None:
@@ -122,33 +126,106 @@ def locked_table(empty_url: str) -> psycopg.Connection[tuple[object, ...]]:
     return holder
 
 
-def test_ddl_gives_up_after_its_attempts_and_changes_nothing(
+def add_column(conn: Conn) -> Callable[[], None]:
+    return lambda: conn.execute("alter table busy add column y int") and None
+
+
+def busy_columns(url: str) -> tuple[int, ...] | None:
+    with psycopg.connect(url) as conn:
+        return conn.execute("select count(*) from information_schema.columns "
+                            "where table_name = 'busy'").fetchone()
+
+
+def test_ddl_gives_up_within_5_seconds_and_changes_nothing(
     empty_url: str, locked_table: Conn
 ) -> None:
     with psycopg.connect(empty_url) as conn:
-        conn.execute("set lock_timeout = '50ms'")
-        with pytest.raises(PypgflowError, match=r"gave up after 3 attempts: step-x waited"):
-            runtime.execute_ddl(conn, "alter table busy add column y int", what="step-x",
-                                attempts=3)
+        conn.execute("set lock_timeout = '7s'")
+        started = time.monotonic()
+        with pytest.raises(PypgflowError) as raised:
+            runtime.with_lock_retries(conn, add_column(conn), what="step-x")
+        elapsed = time.monotonic() - started
+        assert conn.execute("show lock_timeout").fetchone() == ("7s",)
         conn.rollback()
     locked_table.rollback()
-    with psycopg.connect(empty_url) as conn:
-        columns = conn.execute("select count(*) from information_schema.columns "
-                               "where table_name = 'busy'").fetchone()
     locked_table.close()
-    assert columns == (1,)
+    assert busy_columns(empty_url) == (1,)
+    assert elapsed < 5
+    assert str(raised.value).startswith(
+        f"step-x gave up after {len(runtime.LOCK_SCHEDULE)} attempts in ")
+    assert str(raised.value).endswith(
+        "other sessions held locks on the runtime's tables all along; nothing was changed: "
+        "try again when the database is quieter")
+
+
+def test_every_attempt_waits_at_most_half_a_second() -> None:
+    assert max(timeout for timeout, _ in runtime.LOCK_SCHEDULE) <= 0.5
+    assert sum(timeout + pause for timeout, pause in runtime.LOCK_SCHEDULE) < 5
+
+
+def test_readers_queued_behind_the_upgrade_wait_less_than_half_a_second(
+    empty_url: str,
+) -> None:
+    """A long reader holds the table (as live traffic does); the DDL queues for its lock, and
+    new readers queue behind the DDL: each waits one attempt's timeout at most."""
+    with psycopg.connect(empty_url, autocommit=True) as setup:
+        setup.execute("create table busy (x int)")
+    long_reader = psycopg.connect(empty_url)
+    long_reader.execute("select count(*) from busy")  # ACCESS SHARE until it ends
+    waits: list[float] = []
+    done = threading.Event()
+
+    def read() -> None:
+        with psycopg.connect(empty_url, autocommit=True) as reader:
+            while not done.is_set():
+                started = time.monotonic()
+                reader.execute("select count(*) from busy")
+                waits.append(time.monotonic() - started)
+                time.sleep(0.02)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    releaser = threading.Timer(2.0, long_reader.rollback)
+    releaser.start()
+    with psycopg.connect(empty_url) as conn:
+        runtime.with_lock_retries(conn, add_column(conn), what="step-y")
+        conn.commit()
+    done.set()
+    reader.join()
+    releaser.join()
+    long_reader.close()
+    assert busy_columns(empty_url) == (2,)
+    assert len(waits) > 10
+    assert max(waits) < 0.5
 
 
 def test_ddl_retries_until_the_lock_is_free(empty_url: str, locked_table: Conn) -> None:
     release = threading.Timer(0.3, locked_table.rollback)
     release.start()
     with psycopg.connect(empty_url) as conn:
-        conn.execute("set lock_timeout = '50ms'")
-        runtime.execute_ddl(conn, "alter table busy add column y int", what="step-y",
-                            attempts=10)
+        runtime.with_lock_retries(conn, add_column(conn), what="step-y")
         conn.commit()
-        columns = conn.execute("select count(*) from information_schema.columns "
-                               "where table_name = 'busy'").fetchone()
     release.join()
     locked_table.close()
-    assert columns == (2,)
+    assert busy_columns(empty_url) == (2,)
+
+
+def test_giving_up_releases_the_locks_taken_before(empty_url: str, locked_table: Conn) -> None:
+    """A first statement locks a free table, a second waits in vain: the first lock goes too."""
+    with psycopg.connect(empty_url, autocommit=True) as setup:
+        setup.execute("create table free (x int)")
+    with psycopg.connect(empty_url) as conn:
+
+        def two_statements() -> None:
+            conn.execute("alter table free add column y int")
+            conn.execute("alter table busy add column y int")
+
+        with pytest.raises(PypgflowError):
+            runtime.with_lock_retries(conn, two_statements, what="v",
+                                      schedule=((0.05, 0.05), (0.05, 0)))
+        held = conn.execute("select count(*) from pg_locks l join pg_class c on c.oid = "
+                            "l.relation where c.relname = 'free' and l.pid = pg_backend_pid()")
+        assert held.fetchone() == (0,)
+        conn.rollback()
+    locked_table.rollback()
+    locked_table.close()
