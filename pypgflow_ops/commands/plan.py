@@ -63,7 +63,7 @@ def _linted(paths: list[Path] | None) -> tuple[Workflow, ...]:
         paths = [Path(os.path.relpath(base / p)) for p in config.paths]
     result = lint_paths(paths, config)
     if result.errors:
-        typer.echo(LINT_FORMATS["text"](result, color=False), err=True, nl=False)
+        typer.echo(LINT_FORMATS["text"].render(result, color=False), err=True, nl=False)
         errors = f"{result.errors} error{'' if result.errors == 1 else 's'}"
         raise PypgflowError(f"lint found {errors}: fix them, then plan again")
     return result.workflows
