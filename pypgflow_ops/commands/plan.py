@@ -19,10 +19,13 @@ from pypgflow_ops.commands.db import DATABASE_URL
 from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan, Outcome
     from pypgflow_ops.deploy.saved_plan import SavedPlan
     from pypgflow_ops.model import Workflow
     from pypgflow_ops.plan import LiveState, Plan
+    from pypgflow_ops.problems import LintResult
 
 EXIT_CHANGES = 2
 
@@ -51,8 +54,11 @@ def _wants_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _linted(paths: list[Path] | None) -> tuple[Workflow, ...]:
-    """The repository's workflows; any lint error stops the command before the database."""
+def _linted(
+    paths: list[Path] | None, refused: Callable[[LintResult], str] | None = None
+) -> tuple[Workflow, ...]:
+    """The repository's workflows; any lint error stops the command before the database,
+    after `refused` has said so on stdout (a document CI can still post)."""
     from pypgflow_ops.config import load_config
     from pypgflow_ops.lint import lint_paths
     from pypgflow_ops.report.lint import LINT_FORMATS
@@ -64,6 +70,8 @@ def _linted(paths: list[Path] | None) -> tuple[Workflow, ...]:
     result = lint_paths(paths, config)
     if result.errors:
         typer.echo(LINT_FORMATS["text"].render(result, color=False), err=True, nl=False)
+        if refused:
+            typer.echo(refused(result), nl=False)
         errors = f"{result.errors} error{'' if result.errors == 1 else 's'}"
         raise PypgflowError(f"lint found {errors}: fix them, then plan again")
     return result.workflows
@@ -90,7 +98,7 @@ def plan(
 
     try:
         checked_slug(tenant)
-        desired = _linted(paths)
+        desired = _linted(paths, _lint_refusal(output_format, tenant))
     except UsageError as exc:
         if not detailed_exitcode:
             raise
@@ -99,7 +107,7 @@ def plan(
     saved = plan_against(tenant, desired, live, prune=prune, git_commit=_git_commit(paths))
     if out is not None:
         _save(out, saved)
-    typer.echo(_render(output_format, saved.plan, desired, live), nl=False)
+    typer.echo(_render(output_format, saved, desired, live), nl=False)
     if saved.plan.errors:
         return EXIT_FAILURE
     return EXIT_CHANGES if detailed_exitcode and saved.plan.has_changes else EXIT_OK
@@ -137,16 +145,28 @@ def _save(out: Path, saved: SavedPlan) -> None:
 
 
 def _render(
-    output_format: PlanFormat, plan: Plan, desired: tuple[Workflow, ...], live: LiveState
+    output_format: PlanFormat, saved: SavedPlan, desired: tuple[Workflow, ...], live: LiveState
 ) -> str:
     from pypgflow_ops.report import plan_json, plan_markdown, plan_text
 
+    plan = saved.plan
     if output_format is PlanFormat.JSON:
         return plan_json.render(plan)
     if output_format is PlanFormat.MARKDOWN:
         diagrams = plan_markdown.change_diagrams(plan, desired, live)
-        return plan_markdown.render(plan, diagrams=diagrams)
+        return plan_markdown.render(plan, diagrams=diagrams, fingerprint=saved.fingerprint)
     return plan_text.render(plan, color=_wants_color())
+
+
+def _lint_refusal(output_format: PlanFormat, tenant: str) -> Callable[[LintResult], str] | None:
+    """For the formats CI posts or parses: the lint problems as that document."""
+    from pypgflow_ops.report import plan_json, plan_markdown
+
+    if output_format is PlanFormat.JSON:
+        return lambda result: plan_json.render_lint_failure(tenant, result)
+    if output_format is PlanFormat.MARKDOWN:
+        return lambda result: plan_markdown.render_lint_failure(tenant, result)
+    return None
 
 
 def apply(
