@@ -7,7 +7,6 @@ with --detailed-exitcode, 0 means no changes and 2 changes to apply.
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -134,6 +133,8 @@ def _read_live_state(
 
 
 def _save(out: Path, saved: SavedPlan) -> None:
+    import shlex
+
     from pypgflow_ops.deploy import saved_plan
 
     if saved.plan.errors:
