@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import (
@@ -121,9 +121,10 @@ def _headline(change: Change) -> str:
     return html.escape(text, quote=False)
 
 
-def _details(change: Change, diagram: str | None) -> str | None:
+def _details(change: Change, diagram: str | None) -> tuple[str, ...]:
+    """The change's details block: with its diagram, then without it (when room is short)."""
     if change.states is None or change.transitions is None:
-        return None
+        return ()
     lines = [
         "<details>",
         f"<summary>{_headline(change)}</summary>",
@@ -131,9 +132,11 @@ def _details(change: Change, diagram: str | None) -> str | None:
         *_elements("state", change.states),
         *_elements("transition", change.transitions),
     ]
-    if diagram:
-        lines += ["", "```mermaid", diagram.rstrip("\n"), "```"]
-    return "\n".join([*lines, "", "</details>", ""])
+    end = ["", "</details>", ""]
+    plain = "\n".join([*lines, *end])
+    if not diagram:
+        return (plain,)
+    return ("\n".join([*lines, "", "```mermaid", diagram.rstrip("\n"), "```", *end]), plain)
 
 
 def _preamble(plan: Plan) -> list[str]:
@@ -161,18 +164,22 @@ def _hashes(plan: Plan, fingerprint: str | None) -> list[str]:
     return [line + ".", ""]
 
 
-def _fitted(head: list[str], blocks: list[str], what: str, limit: int, gap: str = "\n") -> str:
-    """`head`, then as many `blocks` as fit in `limit` characters, then a note if any did not."""
+def _fitted(
+    head: list[str], blocks: Sequence[Sequence[str]], what: str, limit: int, gap: str = "\n"
+) -> str:
+    """`head`, then each block in the first of its forms that fits in `limit` characters, until
+    one does not fit at all; then a note saying how many were left out."""
     text = "\n".join(head).rstrip("\n") + "\n"
-    for shown, block in enumerate(blocks):
-        left_out = len(blocks) - shown
+    for shown, forms in enumerate(blocks):
         note = (
-            f"\n_{left_out} more {what} not shown here: a comment is limited to 65,536 "
+            f"\n_{len(blocks) - shown} more {what} not shown here: a comment is limited to 65,536 "
             "characters. The full plan is in the job's artifact._\n"
         )
-        if len(text) + len(gap) + len(block) + len(note) > limit:
+        room = limit - len(text) - len(gap) - len(note)
+        form = next((form for form in forms if len(form) <= room), None)
+        if form is None:
             return text + note
-        text += gap + block.rstrip("\n") + "\n"
+        text += gap + form.rstrip("\n") + "\n"
     return text
 
 
@@ -194,7 +201,9 @@ def render(
     if rows:
         table = ["| | workflow | version | action | note |", "| --- | --- | --- | --- | --- |"]
         # A table too long for a comment (thousands of workflows) keeps its first rows.
-        head.append(_fitted(table, rows, "workflows", limit // 2, gap="").rstrip("\n"))
+        head.append(
+            _fitted(table, [[r] for r in rows], "workflows", limit // 2, gap="").rstrip("\n")
+        )
     details = [d for d in (_details(c, diagrams.get(c.workflow)) for c in shown) if d]
     return _fitted(head, details, "workflow details", limit)
 
@@ -208,7 +217,7 @@ def render_lint_failure(tenant: str, result: LintResult, *, limit: int = MAX_CHA
         f"{_code(p.rule)} {_escaped(p.message)}"
         for p in sorted(result.problems)
     ]
-    return _fitted(head, problems, "problems", limit, gap="")
+    return _fitted(head, [[p] for p in problems], "problems", limit, gap="")
 
 
 def change_diagrams(plan: Plan, desired: Iterable[Workflow], live: LiveState) -> dict[str, str]:

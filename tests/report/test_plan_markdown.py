@@ -250,3 +250,15 @@ def test_the_command_shows_the_fingerprint_its_saved_plan_holds(
     fingerprint = json.loads(saved.read_text())["fingerprint"]
     assert f"database state `{fingerprint}`" in result.stdout
     assert os.path.getsize(saved) > 0
+
+
+def test_a_diagram_too_big_for_the_room_left_gives_way_to_the_plain_details() -> None:
+    live, desired = _hostile_plan()
+    plan = make_plan("acme", desired, live, runtime_target=1)
+    huge = "stateDiagram-v2\n" + "  a --> b\n" * 10_000
+
+    markdown = plan_markdown.render(plan, diagrams={"rolled": huge})
+
+    assert len(markdown) < GITHUB_LIMIT
+    assert "```mermaid" not in markdown
+    assert _shown(markdown)["summary"][-1] == "rolled 1: rollback from 2"
