@@ -11,6 +11,10 @@ import typer
 
 from pypgflow_ops import __version__
 from pypgflow_ops.commands import db, diagram, lint, plan
+from pypgflow_ops.commands.dev import dev
+from pypgflow_ops.commands.export import export
+from pypgflow_ops.commands.instances import app as instances_app
+from pypgflow_ops.commands.workflows import app as workflows_app
 from pypgflow_ops.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -50,6 +54,10 @@ app.command("plan")(error_boundary(plan.plan))
 app.command("apply")(error_boundary(plan.apply))
 app.command("diagram")(error_boundary(diagram.diagram))
 app.add_typer(db.app, name="db")
+app.command("export")(error_boundary(export))
+app.command("dev")(error_boundary(dev))
+app.add_typer(workflows_app, name="workflows")
+app.add_typer(instances_app, name="instances")
 
 
 def _usage_exit_code(args: list[str]) -> int:

@@ -19,6 +19,7 @@ from pypgflow_ops.errors import UsageError
 from pypgflow_ops.loading import load, too_large
 from pypgflow_ops.model import Position, Workflow
 from pypgflow_ops.problems import LintResult, Problem, Severity
+from pypgflow_ops.progress import Progress, advancing, no_progress
 from pypgflow_ops.schema import is_valid, schema_problems
 
 # Below this many files a process pool costs more to start than it saves.
@@ -121,20 +122,17 @@ def _lint_chunk(paths: list[str], config: Config) -> list[FileResult]:
     return [_lint_path(path, config) for path in paths]
 
 
-def _run(files: list[str], config: Config) -> list[FileResult]:
+def _run(files: list[str], config: Config, progress: Progress) -> list[FileResult]:
     workers = min(os.cpu_count() or 1, len(files) // _PARALLEL_MIN_FILES)
     if workers < 2:
-        return _lint_chunk(files, config)
+        return advancing(([_lint_path(path, config)] for path in files), len(files), progress)
     import multiprocessing  # here: one small file, pre-commit's usual case, never needs a pool
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [
-            result
-            for chunk in pool.map(_lint_chunk, chunks, [config] * len(chunks))
-            for result in chunk
-        ]
+        chunks_done = pool.map(_lint_chunk, chunks, [config] * len(chunks))
+        return advancing(chunks_done, len(files), progress)
 
 
 def duplicate_workflows(workflows: Iterable[Workflow], config: Config) -> Iterator[Problem]:
@@ -166,10 +164,12 @@ def _result(files: int, results: list[FileResult], config: Config) -> LintResult
     return LintResult(files, tuple(sorted(problems)), tuple(workflows))
 
 
-def lint_paths(paths: Sequence[Path], config: Config | None = None) -> LintResult:
+def lint_paths(
+    paths: Sequence[Path], config: Config | None = None, progress: Progress = no_progress
+) -> LintResult:
     config = config or Config()
     files = discover(paths)
-    return _result(len(files), _run(files, config), config)
+    return _result(len(files), _run(files, config, progress), config)
 
 
 def lint_source(data: bytes, file: str, config: Config | None = None) -> LintResult:

@@ -29,6 +29,11 @@ def sql_templates_dir() -> Path:
     return _data_dir("sql_templates")
 
 
+def postgrest_dir() -> Path:
+    """deploy/postgrest of a checkout, where `npm ci --prefix deploy/postgrest` puts PostgREST."""
+    return _PACKAGE.parent / "deploy" / "postgrest"
+
+
 @functools.cache
 def workflow_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(

@@ -9,27 +9,22 @@ be had, NoServer says why, in one message; the tests fail with it, never skip.
 from __future__ import annotations
 
 import gc
-import glob
 import os
-import pwd
 import re
-import shutil
 import socket
-import subprocess
-import tempfile
 import uuid
 import warnings
 from contextlib import ExitStack
-from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from pypgflow_ops.playground.cluster import ClusterUnavailable, pg_binary, start_cluster
+
 ENV_VAR = "PYPGFLOW_TEST_DATABASE_URL"
 CONTAINER_IMAGE = "postgres:15"
-UNPRIVILEGED_USER = "postgres"
 DOCKER_SOCKET = "/var/run/docker.sock"
 
 
@@ -139,60 +134,15 @@ def _docker_engine_missing() -> str | None:
 
 
 def _start_local_cluster(stack: ExitStack) -> str:
-    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
-    if initdb is None or pg_ctl is None:
-        raise NoServer("no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin")
-    home = Path(tempfile.mkdtemp(prefix="pypgflow-test-pg-"))
-    stack.callback(shutil.rmtree, home, ignore_errors=True)
-    run_as = _unprivileged(home)
-    data, port = home / "data", _free_port()
-    _run([*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-          "--locale=C", "--no-sync"], "initdb")
-    server_options = (
-        f"-p {port} -k {home} -c listen_addresses=127.0.0.1 "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    _run([*run_as, pg_ctl, "-D", str(data), "-l", str(home / "log"), "-w", "-o", server_options,
-          "start"], "pg_ctl start")
-    stack.callback(_run, [*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-                   "pg_ctl stop")
-    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    _check_reachable(url, "the local throwaway cluster")
-    return url
-
-
-def _pg_binary(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return candidates[-1] if candidates else None
-
-
-def _unprivileged(home: Path) -> list[str]:
-    """The command prefix that runs the server as a non-root user (PostgreSQL refuses root)."""
-    if os.geteuid() != 0:
-        return []
     try:
-        user = pwd.getpwnam(UNPRIVILEGED_USER)
-    except KeyError:
-        raise NoServer(f"running as root and there is no {UNPRIVILEGED_USER!r} user") from None
-    os.chown(home, user.pw_uid, user.pw_gid)
-    return ["runuser", "-u", UNPRIVILEGED_USER, "--"]
+        cluster = start_cluster(stack, prefix="pypgflow-test-pg-", find=lambda n: _pg_binary(n))
+    except ClusterUnavailable as exc:
+        raise NoServer(str(exc)) from None
+    _check_reachable(cluster.url, "the local throwaway cluster")
+    return cluster.url
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _run(command: list[str], what: str) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise NoServer(f"{what} failed: {detail[-1] if detail else result.returncode}")
+_pg_binary = pg_binary  # a seam for the test that has no binaries
 
 
 def _first_line(exc: BaseException) -> str:

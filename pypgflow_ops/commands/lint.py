@@ -39,6 +39,7 @@ def lint(
     from pypgflow_ops.config import load_config
     from pypgflow_ops.errors import UsageError
     from pypgflow_ops.lint import lint_paths
+    from pypgflow_ops.progress import Bar
 
     config = load_config(config_file)
     if not paths:
@@ -50,6 +51,7 @@ def lint(
             raise UsageError(
                 f"{missing[0]}: no such file or folder (from {origin}); name the files to lint"
             )
-    result = lint_paths(paths, config)
+    with Bar("Linting") as progress:
+        result = lint_paths(paths, config, progress)
     typer.echo(LINT_FORMATS[output_format].render(result, color=_wants_color()), nl=False)
     return result.exit_code

@@ -60,13 +60,15 @@ def _linted(
     after `refused` has said so on stdout (a document CI can still post)."""
     from pypgflow_ops.config import load_config
     from pypgflow_ops.lint import lint_paths
+    from pypgflow_ops.progress import Bar
     from pypgflow_ops.report.lint import LINT_FORMATS
 
     config = load_config(None)
     if not paths:
         base = config.source.parent if config.source else Path()
         paths = [Path(os.path.relpath(base / p)) for p in config.paths]
-    result = lint_paths(paths, config)
+    with Bar("Linting") as progress:
+        result = lint_paths(paths, config, progress)
     if result.errors:
         typer.echo(LINT_FORMATS["text"].render(result, color=False), err=True, nl=False)
         if refused:

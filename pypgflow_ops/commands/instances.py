@@ -1,0 +1,188 @@
+"""`pypgflow-ops instances start|list|transition|history`: drive instances through the api.
+
+Each call runs as the tenant's JWT, as PostgREST runs it; a refusal from the runtime is one line
+naming its kind, with the runtime's message and hint, exit 1, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+
+from pypgflow_ops.commands.runtime_options import (
+    AS,
+    DATABASE_URL,
+    FORMAT,
+    TENANT,
+    chosen_format,
+    json_object,
+    subject,
+)
+from pypgflow_ops.errors import EXIT_OK, UsageError, error_boundary
+from pypgflow_ops.report.rows import RowFormat, render_json, render_table
+
+app = typer.Typer(help="Start, list and move workflow instances.", no_args_is_help=True)
+
+INSTANCE_COLUMNS = (
+    "id",
+    "workflow_name",
+    "version",
+    "entity_table",
+    "entity_id",
+    "current_state",
+    "created_at",
+    "completed_at",
+)
+HISTORY_COLUMNS = (
+    "sequence",
+    "from_state",
+    "to_state",
+    "transition_name",
+    "executed_by",
+    "executed_at",
+    "notes",
+    "context",
+)
+
+
+def _uuid(text: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise UsageError(f"{what} {text!r} is not a UUID") from None
+
+
+def _report(rows: Sequence[dict[str, Any]], output_format: RowFormat | None, *, one: bool) -> None:
+    if chosen_format(output_format) is RowFormat.JSON:
+        typer.echo(render_json(rows[0] if one else list(rows)), nl=False)
+    else:
+        typer.echo(render_table(rows, INSTANCE_COLUMNS, empty="No instances."), nl=False)
+
+
+def start(
+    entity_table: str = typer.Argument(..., help="The entity's table, e.g. orders."),
+    entity_id: str = typer.Argument(..., help="The entity's id, e.g. 123."),
+    workflow: str | None = typer.Option(
+        None, "--workflow", help="Start the active version of this workflow.", show_default=False
+    ),
+    workflow_id: str | None = typer.Option(
+        None, "--workflow-id", help="Start this version (its id).", show_default=False
+    ),
+    metadata: str | None = typer.Option(
+        None, "--metadata", help="The instance's metadata, a JSON object.", show_default=False
+    ),
+    tenant: str = TENANT,
+    database_url: str | None = DATABASE_URL,
+    output_format: RowFormat | None = FORMAT,
+    as_: str | None = AS,
+) -> int:
+    """Start a workflow instance for an entity (api.start_workflow / start_workflow_by_id)."""
+    from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.operate import calls
+    from pypgflow_ops.operate.session import tenant_request
+
+    if (workflow is None) == (workflow_id is None):
+        raise UsageError("give exactly one of --workflow NAME and --workflow-id UUID")
+    definition = _uuid(workflow_id, "--workflow-id") if workflow_id is not None else None
+    values = json_object(metadata, "--metadata")
+    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
+        row = calls.start(
+            cur, entity_table, entity_id, workflow=workflow, workflow_id=definition, metadata=values
+        )
+    _report([row], output_format, one=True)
+    return EXIT_OK
+
+
+def list_(
+    workflow: str | None = typer.Option(None, "--workflow", help="Only this workflow's."),
+    state: str | None = typer.Option(None, "--state", help="Only those in this state."),
+    entity_table: str | None = typer.Option(None, "--entity-table", help="Only this table's."),
+    entity_id: str | None = typer.Option(None, "--entity-id", help="Only this entity id's."),
+    running: bool = typer.Option(False, "--running", help="Only unfinished instances."),
+    completed: bool = typer.Option(False, "--completed", help="Only finished instances."),
+    limit: int = typer.Option(100, "--limit", min=1, help="At most this many."),
+    tenant: str = TENANT,
+    database_url: str | None = DATABASE_URL,
+    output_format: RowFormat | None = FORMAT,
+    as_: str | None = AS,
+) -> int:
+    """The tenant's instances, newest first (rows of api.entity_workflows)."""
+    from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.operate import calls
+    from pypgflow_ops.operate.session import tenant_request
+
+    if running and completed:
+        raise UsageError("--running and --completed exclude each other: give one")
+    where = calls.InstanceFilter(
+        workflow,
+        state,
+        entity_table,
+        entity_id,
+        True if completed else False if running else None,
+        limit,
+    )
+    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
+        rows = calls.list_instances(cur, where)
+    _report(rows, output_format, one=False)
+    return EXIT_OK
+
+
+def transition(
+    instance_id: str = typer.Argument(..., help="The instance's id."),
+    to_state: str = typer.Argument(..., help="The state to move it to."),
+    executed_by: str = typer.Option(
+        ..., "--executed-by", help="Who makes the move, recorded in the history."
+    ),
+    context: str | None = typer.Option(
+        None, "--context", help="Information for this move, a JSON object.", show_default=False
+    ),
+    notes: str | None = typer.Option(None, "--notes", help="A note for the history."),
+    tenant: str = TENANT,
+    database_url: str | None = DATABASE_URL,
+    output_format: RowFormat | None = FORMAT,
+    as_: str | None = AS,
+) -> int:
+    """Move an instance to another state (api.execute_transition)."""
+    from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.operate import calls
+    from pypgflow_ops.operate.session import tenant_request
+
+    instance = _uuid(instance_id, "INSTANCE_ID")
+    values = json_object(context, "--context")
+    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
+        row = calls.transition(
+            cur, instance, to_state, executed_by=executed_by, notes=notes, context=values
+        )
+    _report([row], output_format, one=True)
+    return EXIT_OK
+
+
+def history(
+    instance_id: str = typer.Argument(..., help="The instance's id."),
+    tenant: str = TENANT,
+    database_url: str | None = DATABASE_URL,
+    output_format: RowFormat | None = FORMAT,
+    as_: str | None = AS,
+) -> int:
+    """An instance's audit trail in sequence order (rows of api.workflow_history)."""
+    from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.operate import calls
+    from pypgflow_ops.operate.session import tenant_request
+
+    instance = _uuid(instance_id, "INSTANCE_ID")
+    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
+        rows = calls.history(cur, instance)
+    if chosen_format(output_format) is RowFormat.JSON:
+        typer.echo(render_json(rows), nl=False)
+    else:
+        typer.echo(render_table(rows, HISTORY_COLUMNS, empty="No history."), nl=False)
+    return EXIT_OK
+
+
+app.command("start")(error_boundary(start))
+app.command("list")(error_boundary(list_))
+app.command("transition")(error_boundary(transition))
+app.command("history")(error_boundary(history))

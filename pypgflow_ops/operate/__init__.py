@@ -1,0 +1,1 @@
+"""Operate the runtime from the command line, as an application does through PostgREST."""

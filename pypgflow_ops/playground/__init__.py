@@ -1,0 +1,1 @@
+"""A throwaway local playground: a PostgreSQL cluster and PostgREST, started from local binaries."""
