@@ -157,7 +157,10 @@ def _render(
         return plan_json.render(plan)
     if output_format is PlanFormat.MARKDOWN:
         diagrams = plan_markdown.change_diagrams(plan, desired, live)
-        return plan_markdown.render(plan, diagrams=diagrams, fingerprint=saved.fingerprint)
+        plan_hash = f"sha256:{plan.content_hash()}"
+        return plan_markdown.render(
+            plan, diagrams=diagrams, plan_hash=plan_hash, fingerprint=saved.fingerprint
+        )
     return plan_text.render(plan, color=_wants_color())
 
 

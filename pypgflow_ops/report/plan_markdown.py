@@ -157,11 +157,14 @@ def _title(tenant: str) -> list[str]:
     return [marker(tenant), f"### pypgflow-ops plan for tenant {_code(tenant)}", ""]
 
 
-def _hashes(plan: Plan, fingerprint: str | None) -> list[str]:
-    line = f"Plan `sha256:{plan.content_hash()}` (recorded with the deployment)"
+def _hashes(plan_hash: str | None, fingerprint: str | None) -> list[str]:
+    """What ties the comment to the saved plan a deploy job applies."""
+    said = []
+    if plan_hash:
+        said.append(f"Plan `{plan_hash}` (recorded with the deployment)")
     if fingerprint:
-        line += f", made against database state `{fingerprint}` (what `apply --plan` checks)"
-    return [line + ".", ""]
+        said.append(f"made against database state `{fingerprint}` (what `apply --plan` checks)")
+    return [", ".join(said) + ".", ""] if said else []
 
 
 def _fitted(
@@ -187,13 +190,14 @@ def render(
     plan: Plan,
     *,
     diagrams: Mapping[str, str] | None = None,
+    plan_hash: str | None = None,
     fingerprint: str | None = None,
     limit: int = MAX_CHARACTERS,
 ) -> str:
     diagrams = diagrams or {}
     shown = [c for c in plan.changes if c.action is not Action.UNCHANGED]
     head = [*_title(plan.tenant), f"**{summary(plan, show=_escaped)}**", ""]
-    head += _hashes(plan, fingerprint)
+    head += _hashes(plan_hash, fingerprint)
     preamble = _preamble(plan)
     if preamble:
         head += [*preamble, ""]

@@ -65,6 +65,7 @@ VIEWS: dict[str, Callable[[Plan], str]] = {
             "orders": "stateDiagram-v2\n  paid --> refunded",
             "rolled": "stateDiagram-v2\n  paid --> x",
         },
+        plan_hash="sha256:c0ffee",
         fingerprint="sha256:f00d",
     ),
 }

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from pypgflow_ops.cli import app
 from pypgflow_ops.model import State, Transition, Workflow
-from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances, make_plan
+from pypgflow_ops.plan import LiveDefinition, LiveState, Plan, RunningInstances, make_plan
 from pypgflow_ops.report import plan_markdown
 from pypgflow_ops.report.text import printable
 
@@ -133,12 +133,14 @@ def test_the_comment_shows_the_plan_hash_and_the_state_apply_checks() -> None:
     live, desired = _hostile_plan()
     plan = make_plan("acme", desired, live, runtime_target=1)
 
-    markdown = plan_markdown.render(plan, fingerprint="sha256:f00d")
+    both = plan_markdown.render(plan, plan_hash="sha256:c0ffee", fingerprint="sha256:f00d")
+    neither = plan_markdown.render(plan)
 
     assert (
-        f"Plan `sha256:{plan.content_hash()}` (recorded with the deployment), made against "
-        "database state `sha256:f00d` (what `apply --plan` checks)."
-    ) in markdown
+        "\n\nPlan `sha256:c0ffee` (recorded with the deployment), made against database state "
+        "`sha256:f00d` (what `apply --plan` checks).\n\n"
+    ) in both
+    assert "sha256" not in neither
 
 
 def test_a_rollback_has_its_change_diagram() -> None:
@@ -230,7 +232,7 @@ def test_the_text_format_keeps_stdout_empty_when_lint_fails(broken_repository: P
 
 
 @pytest.mark.database
-def test_the_command_shows_the_fingerprint_its_saved_plan_holds(
+def test_the_command_shows_the_hashes_its_saved_plan_holds(
     tmp_path: Path, database_url: str
 ) -> None:
     flows = tmp_path / "flows"
@@ -247,8 +249,10 @@ def test_the_command_shows_the_fingerprint_its_saved_plan_holds(
     )
 
     assert result.exit_code == 0, result.stderr
-    fingerprint = json.loads(saved.read_text())["fingerprint"]
-    assert f"database state `{fingerprint}`" in result.stdout
+    saved_plan = json.loads(saved.read_text())
+    plan_hash = Plan.from_dict(saved_plan["plan"]).content_hash()
+    assert f"Plan `sha256:{plan_hash}` (recorded with the deployment)" in result.stdout
+    assert f"database state `{saved_plan['fingerprint']}`" in result.stdout
     assert os.path.getsize(saved) > 0
 
 
