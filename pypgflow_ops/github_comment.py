@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pypgflow_ops import __version__
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 MARKER = re.compile(r"<!-- pypgflow-ops plan: tenant=[a-z0-9_-]+ -->")
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')

@@ -1,37 +1,87 @@
 """Plan: the desired workflows and the live state of one tenant -> what apply would do. Pure.
 
 The live side is plain data (`LiveState`), read from the database by `deploy.introspect` or built
-by a test; nothing here touches the database. A `Plan` is immutable and round-trips through JSON.
+by a test; nothing here touches the database. A `Plan` is immutable; its JSON view, the saved plan
+file and the hash recorded with a deployment are three shapes with their own functions
+(`report.plan_json`, `deploy.saved_plan`, `deploy.record`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pypgflow_ops.diff import diff_workflows
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Transition, Workflow
 
-PLAN_FORMAT = 1
+
+class _Look(NamedTuple):
+    word: str
+    symbol: str
+    verb: str
+    color: str
+    counted: tuple[str, str]
+    writes: bool = False
+    adds_version: bool = False
+    error: bool = False
 
 
 class Action(StrEnum):
-    CREATE = "create"
-    NEW_VERSION = "new-version"
-    UNCHANGED = "unchanged"
-    CONFLICT = "conflict"
-    DRIFT = "drift"
-    RETIRE = "retire"
-    ROLLBACK = "rollback"
+    """What apply does with one workflow version. Each action describes itself (as Terraform's
+    `plans.Action` does): views, the planner and the writer ask it rather than keep tables.
 
+    The order is the order of the plan's summary line and of its JSON summary.
+    """
 
-WRITING_ACTIONS = frozenset({Action.CREATE, Action.NEW_VERSION, Action.RETIRE, Action.ROLLBACK})
-ERROR_ACTIONS = frozenset({Action.CONFLICT, Action.DRIFT})
+    symbol: str  # the glyph in front of a plan line ("" when the action is not listed)
+    verb: str  # how a plan line names it
+    color: str  # ANSI SGR parameters for that glyph on a terminal
+    counted: tuple[str, str]  # after a count in the summary line: (one, several)
+    writes: bool  # apply changes the database for it
+    adds_version: bool  # apply writes a new definition (its states and transitions)
+    error: bool  # the plan is refused while it has one
+
+    CREATE = _Look(
+        "create", "+", "create", "32", ("to create",) * 2, writes=True, adds_version=True
+    )
+    NEW_VERSION = _Look(
+        "new-version",
+        "~",
+        "new version",
+        "33",
+        ("new version", "new versions"),
+        writes=True,
+        adds_version=True,
+    )
+    ROLLBACK = _Look("rollback", "<", "rollback", "36", ("to roll back",) * 2, writes=True)
+    RETIRE = _Look("retire", "-", "retire", "31", ("to retire",) * 2, writes=True)
+    UNCHANGED = _Look("unchanged", "", "unchanged", "", ("unchanged",) * 2)
+    CONFLICT = _Look("conflict", "!", "conflict", "1;31", ("conflict",) * 2, error=True)
+    DRIFT = _Look("drift", "!", "drift", "1;31", ("drift",) * 2, error=True)
+
+    def __new__(
+        cls,
+        word: str,
+        symbol: str,
+        verb: str,
+        color: str,
+        counted: tuple[str, str],
+        writes: bool,
+        adds_version: bool,
+        error: bool,
+    ) -> Action:
+        member = str.__new__(cls, word)
+        member._value_ = word
+        member.symbol, member.verb, member.color, member.counted = symbol, verb, color, counted
+        member.writes, member.adds_version, member.error = writes, adds_version, error
+        return member
+
+    def tally(self, number: int) -> str:
+        """`number` of this action, as the summary line says it: "2 new versions"."""
+        return f"{number} {self.counted[number != 1]}"
 
 
 class RuntimeAction(StrEnum):
@@ -92,13 +142,6 @@ class ElementChanges:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
-    def to_dict(self) -> dict[str, list[str]]:
-        return {
-            "added": list(self.added),
-            "removed": list(self.removed),
-            "changed": list(self.changed),
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Impact:
@@ -122,51 +165,27 @@ class Change:
     transitions: ElementChanges | None = None
     impact: Impact | None = None
 
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the definitions came from: the git commit checked out, whether the workflow files
+    differed from it, and the sha256 of the files read (see docs/plan-apply.md)."""
+
+    git_commit: str | None
+    dirty: bool | None  # None outside a git work tree
+    files_sha256: str
+
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "workflow": self.workflow,
-            "version": self.version,
-            "action": str(self.action),
-            "active_version": self.active_version,
-            "revision": self.revision,
-            "content_hash": self.content_hash,
-            "source": self.source,
-            "message": self.message,
+        """As the JSON view, the saved plan and the deployment record write it."""
+        return {
+            "git_commit": self.git_commit,
+            "dirty": self.dirty,
+            "files_sha256": self.files_sha256,
         }
-        if self.states is not None and self.transitions is not None:
-            data["states"] = self.states.to_dict()
-            data["transitions"] = self.transitions.to_dict()
-        if self.impact is not None:
-            data["impact"] = {
-                "running_instances": self.impact.running,
-                "in_removed_states": self.impact.in_removed_states,
-            }
-        return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Change:
-        impact = data.get("impact")
-        return cls(
-            workflow=data["workflow"],
-            version=data["version"],
-            action=Action(data["action"]),
-            active_version=data.get("active_version"),
-            revision=data.get("revision"),
-            content_hash=data.get("content_hash"),
-            source=data.get("source"),
-            message=data.get("message"),
-            states=_element_changes_from(data.get("states")),
-            transitions=_element_changes_from(data.get("transitions")),
-            impact=Impact(impact["running_instances"], impact["in_removed_states"])
-            if impact
-            else None,
-        )
-
-
-def _element_changes_from(data: Mapping[str, Sequence[str]] | None) -> ElementChanges | None:
-    if data is None:
-        return None
-    return ElementChanges(tuple(data["added"]), tuple(data["removed"]), tuple(data["changed"]))
+    def from_dict(cls, data: Mapping[str, Any]) -> Origin:
+        return cls(data["git_commit"], data["dirty"], data["files_sha256"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +197,7 @@ class Plan:
     changes: tuple[Change, ...]
     # Workflows the tenant still starts that the repository no longer has, left alone (no --prune).
     not_in_repository: tuple[str, ...] = ()
+    origin: Origin | None = None
 
     @property
     def runtime_action(self) -> RuntimeAction:
@@ -189,11 +209,11 @@ class Plan:
 
     @property
     def errors(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.action in ERROR_ACTIONS)
+        return tuple(c for c in self.changes if c.action.error)
 
     @property
     def writes(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.action in WRITING_ACTIONS)
+        return tuple(c for c in self.changes if c.action.writes)
 
     @property
     def has_changes(self) -> bool:
@@ -213,41 +233,6 @@ class Plan:
             "errors": len(self.errors),
             "not_in_repository": list(self.not_in_repository),
         }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": PLAN_FORMAT,
-            "tenant": self.tenant,
-            "create_tenant": self.create_tenant,
-            "runtime": {
-                "installed": self.runtime_installed,
-                "target": self.runtime_target,
-                "action": str(self.runtime_action),
-            },
-            "changes": [c.to_dict() for c in self.changes],
-            "not_in_repository": list(self.not_in_repository),
-            "summary": self.summary(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
-        if data.get("format") != PLAN_FORMAT:
-            raise PypgflowError(
-                f"plan format {data.get('format')!r} is not {PLAN_FORMAT}: make the plan again"
-            )
-        return cls(
-            tenant=data["tenant"],
-            create_tenant=data["create_tenant"],
-            runtime_installed=data["runtime"]["installed"],
-            runtime_target=data["runtime"]["target"],
-            changes=tuple(Change.from_dict(c) for c in data["changes"]),
-            not_in_repository=tuple(data.get("not_in_repository", ())),
-        )
-
-    def content_hash(self) -> str:
-        """sha256 of the plan's JSON: what the deployment row records."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _desired_by_name(desired: Iterable[Workflow]) -> dict[str, Workflow]:
@@ -393,6 +378,7 @@ def make_plan(
     *,
     runtime_target: int,
     prune: bool = False,
+    origin: Origin | None = None,
 ) -> Plan:
     """Decide, per workflow, what apply does; changes sorted by workflow name, then version."""
     if live.runtime_version is not None and live.runtime_version > runtime_target:
@@ -427,4 +413,5 @@ def make_plan(
         runtime_target=runtime_target,
         changes=tuple(sorted(changes, key=lambda c: (c.workflow, c.version))),
         not_in_repository=() if prune else tuple(c.workflow for c in retirements),
+        origin=origin,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pypgflow_ops.errors import ExitCode
 from pypgflow_ops.model import Workflow
 
 
@@ -41,4 +42,4 @@ class LintResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.errors else 0
+        return ExitCode.FAILURE if self.errors else ExitCode.OK

@@ -36,10 +36,9 @@ from deploy.roundtrips import counted  # noqa: E402
 
 from pypgflow_ops.deploy import apply  # noqa: E402
 from pypgflow_ops.deploy.introspect import read_live_state  # noqa: E402
-from pypgflow_ops.deploy.saved_plan import SavedPlan  # noqa: E402
 from pypgflow_ops.lint import lint_paths  # noqa: E402
 from pypgflow_ops.model import Workflow  # noqa: E402
-from pypgflow_ops.plan import Action  # noqa: E402
+from pypgflow_ops.plan import Action, Plan  # noqa: E402
 
 T = TypeVar("T")
 
@@ -60,7 +59,7 @@ def _measured(url: str, step: Callable[[psycopg.Connection[Any]], T]) -> tuple[T
         return result, time.perf_counter() - started, trips.count
 
 
-def _plan(desired: tuple[Workflow, ...]) -> Callable[[psycopg.Connection[Any]], SavedPlan]:
+def _plan(desired: tuple[Workflow, ...]) -> Callable[[psycopg.Connection[Any]], Plan]:
     return lambda conn: apply.plan_against(
         TENANT, desired, read_live_state(conn, TENANT, desired), prune=False
     )
@@ -103,13 +102,13 @@ def main() -> None:
     transitions = sum(len(w.transitions) for w in desired)
 
     first, plan_seconds, plan_trips = _measured(url, _plan(desired))
-    assert first.plan.count(Action.CREATE) == 1000
+    assert first.count(Action.CREATE) == 1000
     outcome, apply_seconds, apply_trips = _measured(url, _apply(desired))
     assert outcome.deployment_id is not None
     second, second_seconds, second_trips = _measured(url, _apply(desired, "second"))
     assert second.deployment_id is not None and second.plan.runtime_action.value == "none"
     again, noop_seconds, noop_trips = _measured(url, _plan(desired))
-    assert not again.plan.has_changes
+    assert not again.has_changes
     command_seconds = _command(
         "plan", str(FILES), "--tenant", TENANT, "--database-url", url, "--detailed-exitcode"
     )

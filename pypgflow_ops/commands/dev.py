@@ -16,7 +16,7 @@ from types import FrameType
 
 import typer
 
-from pypgflow_ops.errors import EXIT_OK, PypgflowError
+from pypgflow_ops.errors import ExitCode, PypgflowError
 
 
 def dev(
@@ -47,7 +47,7 @@ def dev(
         raise PypgflowError(str(exc)) from None
     except KeyboardInterrupt:
         typer.echo("Stopped PostgREST and PostgreSQL; removed the cluster.", err=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pypgflow_ops.errors import EXIT_OK, PypgflowError, UsageError
+from pypgflow_ops.errors import ExitCode, PypgflowError, UsageError
+from pypgflow_ops.terminal import printable
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
@@ -162,7 +163,7 @@ def diagram(
         scene = scene_for(drawable, highlight=highlight_problems, baseline=baseline)
         picture = draw(scene, file_format)
         for note in picture.notes:
-            typer.echo(note, err=True)
+            typer.echo(printable(note), err=True)
         if destination is None:
             typer.echo(picture.data, nl=False)
             continue
@@ -171,4 +172,4 @@ def diagram(
             destination.write_bytes(picture.data)
         except OSError as exc:
             raise PypgflowError(f"{destination}: cannot write: {exc.strerror}") from None
-    return EXIT_OK
+    return ExitCode.OK

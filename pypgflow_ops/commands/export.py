@@ -13,7 +13,7 @@ import typer
 
 from pypgflow_ops.commands.db import DATABASE_URL
 from pypgflow_ops.commands.plan import TENANT
-from pypgflow_ops.errors import EXIT_OK, PypgflowError
+from pypgflow_ops.errors import ExitCode, PypgflowError
 
 if TYPE_CHECKING:
     from pypgflow_ops.plan import LiveDefinition, LiveState
@@ -46,16 +46,16 @@ def export(
             )
     noun = "file" if len(chosen) == 1 else "files"
     typer.echo(f"Wrote {len(chosen)} workflow {noun} to {out}.")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _live_state(database_url: str | None, tenant: str) -> LiveState:
     from psycopg import IsolationLevel
 
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy.introspect import read_live_state
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
         conn.read_only = True
         return read_live_state(conn, tenant)

@@ -21,7 +21,7 @@ from pypgflow_ops.commands.runtime_options import (
     json_object,
     subject,
 )
-from pypgflow_ops.errors import EXIT_OK, UsageError, error_boundary
+from pypgflow_ops.errors import ExitCode, UsageError, error_boundary
 from pypgflow_ops.report.rows import RowFormat, render_json, render_table
 
 app = typer.Typer(help="Start, list and move workflow instances.", no_args_is_help=True)
@@ -93,7 +93,7 @@ def start(
             cur, entity_table, entity_id, workflow=workflow, workflow_id=definition, metadata=values
         )
     _report([row], output_format, one=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def list_(
@@ -127,7 +127,7 @@ def list_(
     with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
         rows = calls.list_instances(cur, where)
     _report(rows, output_format, one=False)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def transition(
@@ -157,7 +157,7 @@ def transition(
             cur, instance, to_state, executed_by=executed_by, notes=notes, context=values
         )
     _report([row], output_format, one=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def history(
@@ -179,7 +179,7 @@ def history(
         typer.echo(render_json(rows), nl=False)
     else:
         typer.echo(render_table(rows, HISTORY_COLUMNS, empty="No history."), nl=False)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 app.command("start")(error_boundary(start))

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import os
-import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from pypgflow_ops.report.lint import LINT_FORMATS
 
-# The choices are the reporter table's names; mypy cannot see members made at run time.
-LintFormatName = StrEnum("LintFormatName", [(name, name) for name in LINT_FORMATS])  # type: ignore[misc]
-TEXT = LintFormatName("text")
-
-
-def _wants_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: non-empty
+if TYPE_CHECKING:
+    LintFormatName = str
+else:  # typer offers an enum's values as the choices: built from the reporter table
+    LintFormatName = StrEnum("LintFormatName", {name: name for name in LINT_FORMATS})
 
 
 def lint(
@@ -27,7 +24,7 @@ def lint(
         "Default: `paths` from the configuration, else workflows/.",
         show_default=False,
     ),
-    output_format: LintFormatName = typer.Option(TEXT, "--format", "-f", help="Output format."),
+    output_format: LintFormatName = typer.Option("text", "--format", "-f", help="Output format."),
     config_file: Path | None = typer.Option(
         None,
         "--config",
@@ -40,6 +37,7 @@ def lint(
     from pypgflow_ops.errors import UsageError
     from pypgflow_ops.lint import lint_paths
     from pypgflow_ops.progress import Bar
+    from pypgflow_ops.terminal import wants_color
 
     config = load_config(config_file)
     if not paths:
@@ -53,5 +51,5 @@ def lint(
             )
     with Bar("Linting") as progress:
         result = lint_paths(paths, config, progress)
-    typer.echo(LINT_FORMATS[output_format].render(result, color=_wants_color()), nl=False)
+    typer.echo(LINT_FORMATS[output_format].render(result, color=wants_color()), nl=False)
     return result.exit_code

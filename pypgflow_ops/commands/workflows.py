@@ -12,7 +12,7 @@ from pypgflow_ops.commands.runtime_options import (
     chosen_format,
     subject,
 )
-from pypgflow_ops.errors import EXIT_OK, error_boundary
+from pypgflow_ops.errors import ExitCode, error_boundary
 from pypgflow_ops.report.rows import RowFormat, render_json, render_table
 
 app = typer.Typer(help="List and show the tenant's applied workflows.", no_args_is_help=True)
@@ -39,7 +39,7 @@ def list_(
         typer.echo(render_json(rows), nl=False)
     else:
         typer.echo(render_table(rows, LIST_COLUMNS, empty="No workflows."), nl=False)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def show(
@@ -66,7 +66,7 @@ def show(
             "transitions": detail.transitions,
         }
         typer.echo(render_json(document), nl=False)
-        return EXIT_OK
+        return ExitCode.OK
     workflow = detail.workflow
     state = "active" if workflow["active"] else "retired" if workflow["retired_at"] else "inactive"
     typer.echo(
@@ -77,7 +77,7 @@ def show(
         + render_table(detail.transitions, TRANSITION_COLUMNS, empty="none"),
         nl=False,
     )
-    return EXIT_OK
+    return ExitCode.OK
 
 
 app.command("list")(error_boundary(list_))

@@ -1,8 +1,8 @@
 """Apply: one transaction under the tenant's deploy lock; either all of a plan lands or none of it.
 
 The plan is decided after the lock is taken, against the state read under it: from the
-repository (`FromRepository`), or a saved plan, refused if the database moved on since
-(`FromSavedPlan`).
+repository (`FromRepository`), or from a saved plan's definitions, refused if the database moved
+on since or if the plan made again differs from what the file says (`FromSavedPlan`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ import psycopg
 
 from pypgflow_ops.db import runtime
 from pypgflow_ops.db.failure import one_line
-from pypgflow_ops.deploy import lock
+from pypgflow_ops.deploy import lock, record, saved_plan
 from pypgflow_ops.deploy.fingerprint import fingerprint
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.deploy.saved_plan import SavedPlan
-from pypgflow_ops.deploy.write import ensure_tenant, record_deployment, write_changes
+from pypgflow_ops.deploy.statements import writes
+from pypgflow_ops.deploy.write import ensure_tenant, execute, record_deployment
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
-from pypgflow_ops.plan import Action, LiveState, Plan, RuntimeAction, make_plan
+from pypgflow_ops.plan import LiveState, Origin, Plan, RuntimeAction, make_plan
+from pypgflow_ops.terminal import printable
 
 
 class StalePlanError(PypgflowError):
@@ -36,21 +38,17 @@ class Outcome:
     deployment_id: uuid.UUID | None  # None: nothing was written
 
 
-_CREATING = (Action.CREATE, Action.NEW_VERSION)
-
-
 def plan_against(
     tenant: str,
     desired: Sequence[Workflow],
     live: LiveState,
     *,
     prune: bool,
-    git_commit: str | None = None,
-) -> SavedPlan:
-    plan = make_plan(tenant, desired, live, runtime_target=runtime.RUNTIME_VERSION, prune=prune)
-    written = {(c.workflow, c.version) for c in plan.changes if c.action in _CREATING}
-    new = tuple(w for w in desired if (w.name, w.version) in written)
-    return SavedPlan(plan, fingerprint(live), new, git_commit)
+    origin: Origin | None = None,
+) -> Plan:
+    return make_plan(
+        tenant, desired, live, runtime_target=runtime.RUNTIME_VERSION, prune=prune, origin=origin
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,46 +58,97 @@ class FromRepository:
     tenant: str
     desired: tuple[Workflow, ...]
     prune: bool = False
-    git_commit: str | None = None
+    origin: Origin | None = None
 
-    def decide(self, live: LiveState) -> SavedPlan:
-        return plan_against(
-            self.tenant, self.desired, live, prune=self.prune, git_commit=self.git_commit
-        )
+    def decide(self, live: LiveState) -> Plan:
+        return plan_against(self.tenant, self.desired, live, prune=self.prune, origin=self.origin)
+
+
+def _key(change: Any) -> str:
+    return f"{printable(str(change['workflow']))} {printable(str(change['version']))}"
+
+
+def _difference(said: Any, made: Any) -> str:
+    """The first thing the file says that the plan made again does not, in words."""
+    said_changes = {_key(c): c for c in said["changes"]}
+    made_changes = {_key(c): c for c in made["changes"]}
+    for key, change in said_changes.items():
+        if key not in made_changes:
+            return f"it lists {key} ({printable(str(change['action']))}), which the plan does not"
+        for field, value in change.items():
+            if made_changes[key][field] != value:
+                return (
+                    f"{key}: it says {field} {printable(repr(value))}, the plan "
+                    f"{printable(repr(made_changes[key][field]))}"
+                )
+    for key, change in made_changes.items():
+        if key not in said_changes:
+            return f"it leaves out {key} ({change['action']}), which the plan has"
+    if said["changes"] != made["changes"]:
+        return "it lists a change twice or out of order"
+    field = next(f for f in made if said[f] != made[f])
+    return (
+        f"it says {field} {printable(repr(said[field]))}, the plan {printable(repr(made[field]))}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class FromSavedPlan:
-    """Apply a saved plan exactly, or refuse it if the database moved on since."""
+    """Make the saved plan again from its definitions under the lock; apply it only if it is
+    exactly what the file says, against the database state it was made against."""
 
     saved: SavedPlan
+    file: str
 
     @property
     def desired(self) -> tuple[Workflow, ...]:
         return self.saved.workflows
 
-    def decide(self, live: LiveState) -> SavedPlan:
-        if self.saved.plan.runtime_target != runtime.RUNTIME_VERSION:
+    def decide(self, live: LiveState) -> Plan:
+        target = self.saved.decisions["runtime"]["target"]
+        if target != runtime.RUNTIME_VERSION:
             raise StalePlanError(
-                f"the plan targets runtime version {self.saved.plan.runtime_target}, this "
-                f"pypgflow-ops installs {runtime.RUNTIME_VERSION}: make the plan again"
+                f"the plan targets runtime version {target}, this pypgflow-ops installs "
+                f"{runtime.RUNTIME_VERSION}: make the plan again"
             )
         if fingerprint(live) != self.saved.fingerprint:
             raise StalePlanError(
                 f"the database changed since the plan was made (tenant "
-                f"{self.saved.plan.tenant!r}); nothing was applied: make the plan again"
+                f"{self.saved.tenant!r}); nothing was applied: make the plan again"
             )
-        return self.saved
+        plan = plan_against(
+            self.saved.tenant,
+            self.saved.workflows,
+            live,
+            prune=self.saved.prune,
+            origin=self.saved.origin,
+        )
+        made = saved_plan.decisions(plan)
+        if made != self.saved.decisions:
+            raise PypgflowError(
+                f"{self.file} is not the plan its definitions make against the database "
+                f"({_difference(self.saved.decisions, made)}); the file was edited: nothing "
+                "was applied: make the plan again"
+            )
+        return plan
 
 
-def _write(conn: psycopg.Connection[Any], saved_plan: SavedPlan, actor: str) -> uuid.UUID:
-    plan = saved_plan.plan
+def _write(
+    conn: psycopg.Connection[Any], plan: Plan, desired: Sequence[Workflow], actor: str
+) -> uuid.UUID:
     if plan.runtime_action is not RuntimeAction.NONE:
         runtime.upgrade(conn)
     tenant_id = ensure_tenant(conn, plan.tenant)
-    workflows = {(w.name, w.version): w for w in saved_plan.workflows}
-    write_changes(conn, tenant_id, plan, workflows, actor)
-    return record_deployment(conn, tenant_id, plan, actor, saved_plan.git_commit)
+    workflows = {(w.name, w.version): w for w in desired}
+    execute(conn, writes(plan, workflows, tenant_id=tenant_id, actor=actor))
+    return record_deployment(
+        conn,
+        tenant_id,
+        actor,
+        git_commit=plan.origin.git_commit if plan.origin else None,
+        plan_hash=record.plan_hash(plan),
+        summary=record.summary(plan),
+    )
 
 
 def apply(
@@ -121,12 +170,11 @@ def apply(
     try:
         with conn.transaction():
             lock.acquire(conn, tenant, on_wait)
-            saved_plan = source.decide(read_live_state(conn, tenant, source.desired))
-            plan = saved_plan.plan
+            plan = source.decide(read_live_state(conn, tenant, source.desired))
             show(plan)
             if plan.errors or not plan.has_changes or not confirm():
                 return Outcome(plan, None)
-            outcome = Outcome(plan, _write(conn, saved_plan, actor))
+            outcome = Outcome(plan, _write(conn, plan, source.desired, actor))
             committing = True
     except psycopg.Error as exc:
         if committing and conn.broken:

@@ -1,29 +1,20 @@
-"""The writes of an apply, in batches: COPY for definitions, states and transitions (the bulk), and
-one array-bound statement per kind of change for the rest. Runs inside the caller's transaction.
+"""The writes of an apply, inside the caller's transaction: the tenant, the statements
+`deploy.statements.writes` decided, and the deployment row.
 """
 
 from __future__ import annotations
 
-import json
+import itertools
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from pypgflow_ops.deploy.sql import statement
-from pypgflow_ops.model import Workflow
-from pypgflow_ops.plan import Action, Change, Plan
-
-Key = tuple[str, str]
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _json(value: Mapping[str, Any]) -> str:
-    return _ENCODER.encode(value) if value else "{}"
+from pypgflow_ops.deploy.statements import Statement
 
 
 def ensure_tenant(conn: psycopg.Connection[Any], tenant: str) -> uuid.UUID:
@@ -33,90 +24,28 @@ def ensure_tenant(conn: psycopg.Connection[Any], tenant: str) -> uuid.UUID:
     return tenant_id
 
 
-def _copy_definitions(
-    conn: psycopg.Connection[Any],
-    tenant_id: uuid.UUID,
-    new: Sequence[tuple[uuid.UUID, Change, Workflow]],
-    actor: str,
-) -> None:
-    with conn.cursor() as cur:
-        with cur.copy(statement("copy_definitions")) as copy:
-            for definition_id, change, wf in new:
-                copy.write_row(
-                    (
-                        tenant_id,
-                        definition_id,
-                        wf.name,
-                        wf.version,
-                        change.revision,
-                        change.content_hash,
-                        _json(wf.metadata),
-                        actor,
-                    )
-                )
-        with cur.copy(statement("copy_states")) as copy:
-            for definition_id, _, wf in new:
-                for s in wf.states:
-                    copy.write_row(
-                        (tenant_id, definition_id, s.name, s.initial, s.final, _json(s.metadata))
-                    )
-        with cur.copy(statement("copy_transitions")) as copy:
-            for definition_id, _, wf in new:
-                for t in wf.transitions:
-                    copy.write_row(
-                        (
-                            tenant_id,
-                            definition_id,
-                            t.from_state,
-                            t.to_state,
-                            t.name,
-                            _json(t.conditions),
-                            _json(t.context),
-                            _json(t.metadata),
-                        )
-                    )
-
-
-def _keys(changes: Sequence[Change]) -> dict[str, list[str]]:
-    return {"names": [c.workflow for c in changes], "versions": [c.version for c in changes]}
-
-
-def write_changes(
-    conn: psycopg.Connection[Any],
-    tenant_id: uuid.UUID,
-    plan: Plan,
-    workflows: Mapping[Key, Workflow],
-    actor: str,
-) -> None:
-    """Write what the plan says: new versions, rollbacks, retirements and the active versions."""
-    by_action = {action: [c for c in plan.changes if c.action is action] for action in Action}
-    created = by_action[Action.CREATE] + by_action[Action.NEW_VERSION]
-    _copy_definitions(
-        conn,
-        tenant_id,
-        [(uuid.uuid4(), c, workflows[(c.workflow, c.version)]) for c in created],
-        actor,
-    )
-    with conn.pipeline():
-        conn.execute(
-            statement("reactivate"), {"tenant_id": tenant_id, **_keys(by_action[Action.ROLLBACK])}
-        )
-        conn.execute(
-            statement("retire"),
-            {"tenant_id": tenant_id, "names": [c.workflow for c in by_action[Action.RETIRE]]},
-        )
-        conn.execute(
-            statement("set_heads"),
-            {"tenant_id": tenant_id, **_keys(created + by_action[Action.ROLLBACK])},
-        )
+def execute(conn: psycopg.Connection[Any], statements: Sequence[Statement]) -> None:
+    """Run the statements in order: each COPY on its own, the others in pipelines."""
+    for is_copy, batch in itertools.groupby(statements, key=lambda s: s.rows is not None):
+        if is_copy:
+            for each in batch:
+                with conn.cursor() as cur, cur.copy(sql.SQL(each.sql)) as copy:
+                    for row in each.rows or ():
+                        copy.write_row(row)
+        else:
+            with conn.pipeline():
+                for each in batch:
+                    conn.execute(sql.SQL(each.sql), each.params)
 
 
 def record_deployment(
     conn: psycopg.Connection[Any],
     tenant_id: uuid.UUID,
-    plan: Plan,
     actor: str,
+    *,
     git_commit: str | None,
+    plan_hash: str,
+    summary: Mapping[str, Any],
 ) -> uuid.UUID:
     row = conn.execute(
         statement("record_deployment"),
@@ -124,8 +53,8 @@ def record_deployment(
             "tenant_id": tenant_id,
             "actor": actor,
             "git_commit": git_commit,
-            "plan_hash": plan.content_hash(),
-            "summary": Jsonb(plan.summary()),
+            "plan_hash": plan_hash,
+            "summary": Jsonb(summary),
         },
     ).fetchone()
     assert row is not None

@@ -19,7 +19,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from pypgflow_ops.db.connect import connect, resolve_database_url
+from pypgflow_ops.db.connect import resolve_database_url, session
 from pypgflow_ops.db.runtime import installed_version
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.report.rows import cell
@@ -47,7 +47,7 @@ def query(name: str) -> sql.SQL:
 @contextmanager
 def tenant_request(database_url: str | None, tenant: str, sub: str) -> Iterator[Cursor]:
     """A cursor inside one transaction running as `tenant`'s JWT with subject `sub`."""
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         tenant_id = _tenant_id(conn, tenant)
         claims = json.dumps({"role": AUTHENTICATED, "tenant_id": str(tenant_id), "sub": sub})
         try:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from pypgflow_ops.problems import LintResult, Problem, Severity
 from pypgflow_ops.report.ci_paths import files
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 SUITE = "pypgflow-ops lint"
 

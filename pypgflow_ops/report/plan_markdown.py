@@ -23,14 +23,13 @@ from pypgflow_ops.plan import (
     RuntimeAction,
 )
 from pypgflow_ops.problems import LintResult
-from pypgflow_ops.report.plan_text import SYMBOL, summary
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.report.plan_text import source, summary
+from pypgflow_ops.terminal import printable
 
 MAX_DIAGRAMS = 10
 # GitHub refuses a comment over 65,536 characters; the rest is room for what a poster adds.
 MAX_CHARACTERS = 65_000
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~"})
-_DIAGRAMMED = (Action.CREATE, Action.NEW_VERSION, Action.ROLLBACK)
 
 
 def marker(tenant: str) -> str:
@@ -98,7 +97,7 @@ def _note(change: Change) -> str:
 
 def _row(change: Change) -> str:
     return (
-        f"| {SYMBOL[change.action]} | {_code(change.workflow, in_table=True)} "
+        f"| {change.action.symbol} | {_code(change.workflow, in_table=True)} "
         f"| {_code(change.version, in_table=True)} | {change.action} | {_note(change)} |"
     )
 
@@ -198,6 +197,9 @@ def render(
     shown = [c for c in plan.changes if c.action is not Action.UNCHANGED]
     head = [*_title(plan.tenant), f"**{summary(plan, show=_escaped)}**", ""]
     head += _hashes(plan_hash, fingerprint)
+    where = source(plan.origin)
+    if where:
+        head += [f"Source: {where}", ""]
     preamble = _preamble(plan)
     if preamble:
         head += [*preamble, ""]
@@ -230,7 +232,9 @@ def change_diagrams(plan: Plan, desired: Iterable[Workflow], live: LiveState) ->
     from pypgflow_ops.diagram.mermaid import within_mermaid_limits
 
     new = {
-        (c.workflow, c.version): c.active_version for c in plan.changes if c.action in _DIAGRAMMED
+        (c.workflow, c.version): c.active_version
+        for c in plan.changes
+        if c.action.adds_version or c.action is Action.ROLLBACK
     }
     applied = {(d.workflow.name, d.workflow.version): d.workflow for d in live.definitions}
     drawn = sorted((w for w in desired if (w.name, w.version) in new), key=lambda w: w.name)

@@ -4,46 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pypgflow_ops.plan import Action, Change, ElementChanges, Plan, RuntimeAction
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.plan import Action, Change, ElementChanges, Origin, Plan, RuntimeAction
+from pypgflow_ops.terminal import printable
 
 _RESET = "\x1b[0m"
-_STYLE = {
-    Action.CREATE: "\x1b[32m",
-    Action.NEW_VERSION: "\x1b[33m",
-    Action.ROLLBACK: "\x1b[36m",
-    Action.RETIRE: "\x1b[31m",
-    Action.CONFLICT: "\x1b[1;31m",
-    Action.DRIFT: "\x1b[1;31m",
-}
-SYMBOL = {
-    Action.CREATE: "+",
-    Action.NEW_VERSION: "~",
-    Action.ROLLBACK: "<",
-    Action.RETIRE: "-",
-    Action.CONFLICT: "!",
-    Action.DRIFT: "!",
-}
 
 
-def _paint(text: str, action: Action, color: bool) -> str:
-    return f"{_STYLE[action]}{text}{_RESET}" if color else text
+def _glyph(action: Action, color: bool) -> str:
+    return f"\x1b[{action.color}m{action.symbol}{_RESET}" if color else action.symbol
 
 
 def _head(change: Change) -> str:
     name, version = printable(change.workflow), printable(change.version)
     active = printable(change.active_version or "")
+    verb = change.action.verb
     if change.action is Action.NEW_VERSION:
-        return f"{name} {active} -> {version} (new version, revision {change.revision})"
+        return f"{name} {active} -> {version} ({verb}, revision {change.revision})"
     if change.action is Action.ROLLBACK:
-        return f"{name} {active} -> {version} (rollback: {version} becomes active again)"
+        return f"{name} {active} -> {version} ({verb}: {version} becomes active again)"
     if change.action is Action.RETIRE:
-        return f"{name} {version} (retire: new starts refused, running instances finish)"
+        return f"{name} {version} ({verb}: new starts refused, running instances finish)"
     if change.action is Action.CREATE and change.states and change.transitions:
         states = _count(len(change.states.added), "state")
         transitions = _count(len(change.transitions.added), "transition")
-        return f"{name} {version} (create: {states}, {transitions})"
-    return f"{name} {version} ({change.action}: {printable(change.message or '')})"
+        return f"{name} {version} ({verb}: {states}, {transitions})"
+    return f"{name} {version} ({verb}: {printable(change.message or '')})"
 
 
 def _elements(kind: str, changes: ElementChanges) -> list[str]:
@@ -96,17 +81,12 @@ def _not_in_repository(plan: Plan, show: Callable[[str], str]) -> str:
 
 
 def _verdict(plan: Plan) -> str:
-    count = plan.count
+    errors = [action for action in Action if action.error]
     if plan.errors:
-        return f"Plan refused: {count(Action.CONFLICT)} conflict, {count(Action.DRIFT)} drift."
+        return f"Plan refused: {', '.join(a.tally(plan.count(a)) for a in errors)}."
     if not plan.has_changes:
         return "No changes."
-    new_versions = _count(count(Action.NEW_VERSION), "new version")
-    return (
-        f"Plan: {count(Action.CREATE)} to create, {new_versions}, "
-        f"{count(Action.ROLLBACK)} to roll back, {count(Action.RETIRE)} to retire, "
-        f"{count(Action.UNCHANGED)} unchanged."
-    )
+    return f"Plan: {', '.join(a.tally(plan.count(a)) for a in Action if not a.error)}."
 
 
 def summary(plan: Plan, *, show: Callable[[str], str] = printable) -> str:
@@ -121,13 +101,25 @@ def summary(plan: Plan, *, show: Callable[[str], str] = printable) -> str:
     return _verdict(plan)
 
 
+def source(origin: Origin | None) -> str | None:
+    """Where the definitions came from, when git knows: "commit 0123456789ab + uncommitted
+    changes"."""
+    if origin is None or origin.dirty is None:
+        return None
+    if origin.git_commit is None:
+        return "a git work tree with no commit yet"
+    changes = " + uncommitted changes" if origin.dirty else ""
+    return f"commit {origin.git_commit[:12]}{changes}"
+
+
 def render(plan: Plan, *, color: bool = False) -> str:
-    lines = [f"Tenant {printable(plan.tenant)}:", *_preamble(plan)]
+    where = source(plan.origin)
+    lines = [f"Source: {where}"] if where else []
+    lines += [f"Tenant {printable(plan.tenant)}:", *_preamble(plan)]
     for change in plan.changes:
         if change.action is Action.UNCHANGED:
             continue
-        symbol = _paint(SYMBOL[change.action], change.action, color)
-        lines.append(f"  {symbol} {_head(change)}")
+        lines.append(f"  {_glyph(change.action, color)} {_head(change)}")
         lines += _details(change)
     lines += ["", summary(plan)]
     return "\n".join(lines) + "\n"

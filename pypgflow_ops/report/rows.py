@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
+
+from pypgflow_ops.terminal import printable
 
 Row = Mapping[str, Any]
 
@@ -35,9 +36,6 @@ def render_json(value: object) -> str:
     return json.dumps(value, default=_json_value, ensure_ascii=False, indent=2) + "\n"
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def cell(value: object) -> str:
     """A value on one line: control characters (newlines, terminal escapes) written as escapes."""
     if value is None:
@@ -50,7 +48,7 @@ def cell(value: object) -> str:
         text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     else:
         text = str(value)
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    return printable(text)
 
 
 def render_table(rows: Sequence[Row], columns: Sequence[str], *, empty: str) -> str:

@@ -1,4 +1,6 @@
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -186,7 +188,7 @@ def test_two_files_with_one_workflow_name_are_refused() -> None:
         make_plan("acme", [workflow(), workflow(version="2")], live(), runtime_target=1)
 
 
-def test_a_plan_round_trips_through_its_dict_and_hashes_stably() -> None:
+def test_the_summary_counts_every_action_in_the_order_of_the_action_record() -> None:
     old = workflow()
     plan = make_plan(
         "acme",
@@ -198,26 +200,38 @@ def test_a_plan_round_trips_through_its_dict_and_hashes_stably() -> None:
         runtime_target=2,
     )
 
-    again = Plan.from_dict(plan.to_dict())
-
-    assert again == plan
-    assert again.content_hash() == plan.content_hash()
-    assert plan.to_dict()["summary"] == {
+    assert plan.summary() == {
         "runtime": "upgrade",
         "create_tenant": True,
         "create": 1,
         "new-version": 1,
+        "rollback": 0,
+        "retire": 0,
         "unchanged": 0,
         "conflict": 0,
         "drift": 0,
-        "retire": 0,
-        "rollback": 0,
         "has_changes": True,
         "errors": 0,
         "not_in_repository": [],
     }
 
 
-def test_a_plan_of_another_format_is_refused() -> None:
-    with pytest.raises(PypgflowError, match="make the plan again"):
-        Plan.from_dict({"format": 99})
+def test_each_action_describes_itself() -> None:
+    assert [(str(a), a.symbol, a.writes, a.adds_version, a.error) for a in Action] == [
+        ("create", "+", True, True, False),
+        ("new-version", "~", True, True, False),
+        ("rollback", "<", True, False, False),
+        ("retire", "-", True, False, False),
+        ("unchanged", "", False, False, False),
+        ("conflict", "!", False, False, True),
+        ("drift", "!", False, False, True),
+    ]
+    assert Action.NEW_VERSION.tally(2) == "2 new versions"
+    assert Action.CREATE.tally(1) == "1 to create"
+
+
+def test_the_docs_table_of_actions_is_the_action_record() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "plan-apply.md"
+    rows = re.findall(r"^\| (?:`(.)`)? ?\| `([a-z-]+)` \|", docs.read_text(), re.MULTILINE)
+
+    assert rows == [(a.symbol, str(a)) for a in Action]

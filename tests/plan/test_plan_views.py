@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pypgflow_ops.plan import LiveState, Plan, RunningInstances, make_plan
+from pypgflow_ops.plan import LiveState, Origin, Plan, RunningInstances, make_plan
 from pypgflow_ops.report import plan_json, plan_markdown, plan_text
 
 from .factories import applied, edited_by_hand, live, workflow
@@ -80,10 +80,45 @@ def test_view_matches_its_golden_file(name: str) -> None:
     assert output == golden.read_text(encoding="utf-8")
 
 
-def test_json_view_is_the_plan_dict() -> None:
-    plan = _every_action()
+def test_the_json_view_is_its_own_versioned_shape() -> None:
+    document = json.loads(plan_json.render(_every_action()))
 
-    assert Plan.from_dict(json.loads(plan_json.render(plan))) == plan
+    assert (document["format"], document["origin"]) == (1, None)
+    assert [c["action"] for c in document["changes"]] == [
+        str(c.action) for c in _every_action().changes
+    ]
+
+
+ORIGINS = [
+    (
+        Origin("0123456789abcdef" * 2 + "01234567", True, "f" * 64),
+        "commit 0123456789ab + uncommitted changes",
+    ),
+    (Origin("0123456789abcdef" * 2 + "01234567", False, "f" * 64), "commit 0123456789ab"),
+    (Origin(None, True, "f" * 64), "a git work tree with no commit yet"),
+]
+
+
+@pytest.mark.parametrize(("origin", "said"), ORIGINS)
+def test_every_view_says_where_the_definitions_came_from(origin: Origin, said: str) -> None:
+    plan = make_plan("acme", [workflow()], live(), runtime_target=1, origin=origin)
+
+    assert plan_text.render(plan).startswith(f"Source: {said}\nTenant acme:\n")
+    assert f"\n\nSource: {said}\n\n" in plan_markdown.render(plan)
+    assert json.loads(plan_json.render(plan))["origin"] == {
+        "git_commit": origin.git_commit,
+        "dirty": origin.dirty,
+        "files_sha256": "f" * 64,
+    }
+
+
+def test_outside_git_no_source_is_shown() -> None:
+    plan = make_plan(
+        "acme", [workflow()], live(), runtime_target=1, origin=Origin(None, None, "f" * 64)
+    )
+
+    assert plan_text.render(plan).startswith("Tenant acme:\n")
+    assert "Source:" not in plan_markdown.render(plan)
 
 
 def test_a_plan_with_nothing_to_do_says_so() -> None:
@@ -123,7 +158,6 @@ def test_workflows_the_repository_no_longer_has_are_named_without_prune() -> Non
         "No changes. 2 workflows not in the repository: A|B `C` **D** <E>"
     )
     assert json.loads(plan_json.render(quiet))["summary"]["not_in_repository"] == [HOSTILE, "gone"]
-    assert Plan.from_dict(quiet.to_dict()) == quiet
 
 
 def test_diagrams_show_each_new_version_against_the_active_one() -> None:
@@ -146,3 +180,16 @@ def test_at_most_ten_diagrams_are_drawn() -> None:
     diagrams = plan_markdown.change_diagrams(plan, desired, live())
 
     assert sorted(diagrams) == [f"w{i:02}" for i in range(10)]
+
+
+def test_the_format_choices_are_the_views_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pypgflow_ops.cli import app
+    from pypgflow_ops.report.plan_views import PLAN_VIEWS
+
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = CliRunner().invoke(app, ["plan", "--help"]).stdout
+
+    assert f"--format <{'|'.join(PLAN_VIEWS)}>" in shown
+    assert list(PLAN_VIEWS) == ["text", "json", "markdown"]

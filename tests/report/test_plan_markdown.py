@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from html.parser import HTMLParser
 from pathlib import Path
 
 import cmarkgfm
+import psycopg
 import pytest
 from cmarkgfm.cmark import Options
 from typer.testing import CliRunner
 
 from pypgflow_ops.cli import app
 from pypgflow_ops.model import State, Transition, Workflow
-from pypgflow_ops.plan import LiveDefinition, LiveState, Plan, RunningInstances, make_plan
+from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances, make_plan
 from pypgflow_ops.report import plan_markdown
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 GITHUB_LIMIT = 65_536
 HOSTILE = 'a|b `c` **d** <e>_f_ [g](h) \\i\n\x1b[31m"ü"'
@@ -232,37 +232,25 @@ def test_the_text_format_keeps_stdout_empty_when_lint_fails(broken_repository: P
 
 
 @pytest.mark.database
-def test_the_command_shows_the_hashes_its_saved_plan_holds(
+def test_the_comment_shows_the_hash_its_deployment_records(
     tmp_path: Path, database_url: str
 ) -> None:
     flows = tmp_path / "flows"
     flows.mkdir()
     (flows / "ok.yaml").write_text(BROKEN.replace("  - {name: island}\n", ""))
     saved = tmp_path / "plan.json"
+    target = ("--tenant", "acme", "--database-url", database_url)
 
-    result = CliRunner().invoke(
-        app,
-        [
-            *("plan", str(flows), "--tenant", "acme", "--database-url", database_url),
-            *("-f", "markdown", "--out", str(saved)),
-        ],
+    planned = CliRunner().invoke(
+        app, ["plan", str(flows), *target, "-f", "markdown", "--out", str(saved)]
     )
+    applied = CliRunner().invoke(app, ["apply", "--plan", str(saved), *target, "--yes"])
 
-    assert result.exit_code == 0, result.stderr
-    saved_plan = json.loads(saved.read_text())
-    plan_hash = Plan.from_dict(saved_plan["plan"]).content_hash()
-    assert f"Plan `sha256:{plan_hash}` (recorded with the deployment)" in result.stdout
-    assert f"database state `{saved_plan['fingerprint']}`" in result.stdout
-    assert os.path.getsize(saved) > 0
-
-
-def test_a_diagram_too_big_for_the_room_left_gives_way_to_the_plain_details() -> None:
-    live, desired = _hostile_plan()
-    plan = make_plan("acme", desired, live, runtime_target=1)
-    huge = "stateDiagram-v2\n" + "  a --> b\n" * 10_000
-
-    markdown = plan_markdown.render(plan, diagrams={"rolled": huge})
-
-    assert len(markdown) < GITHUB_LIMIT
-    assert "```mermaid" not in markdown
-    assert _shown(markdown)["summary"][-1] == "rolled 1: rollback from 2"
+    assert (planned.exit_code, applied.exit_code) == (0, 0), planned.stderr + applied.stderr
+    with psycopg.connect(database_url) as conn:
+        (recorded,) = conn.execute("select plan_hash from pypgflow.deployments").fetchone() or ()
+    fingerprint = json.loads(saved.read_text())["fingerprint"]
+    assert (
+        f"Plan `sha256:{recorded}` (recorded with the deployment), made against database state "
+        f"`{fingerprint}` (what `apply --plan` checks)."
+    ) in planned.stdout

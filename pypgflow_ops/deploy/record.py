@@ -1,0 +1,49 @@
+"""What the deployments row records about the plan it applied: `plan_hash` and `summary`.
+
+The hash is taken of its own shape (versioned by `plan_hash_format`), holding only what decides
+the deploy: the tenant, the runtime step and, per workflow version, the action, the revision and
+the content hash. Running instances, file names and messages do not take part, so the plan a
+reviewer saved and the same plan made again under the lock hash the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pypgflow_ops.plan import Plan
+
+PLAN_HASH_FORMAT = 1
+
+
+def hashed_shape(plan: Plan) -> dict[str, Any]:
+    return {
+        "plan_hash_format": PLAN_HASH_FORMAT,
+        "tenant": plan.tenant,
+        "create_tenant": plan.create_tenant,
+        "runtime": {"installed": plan.runtime_installed, "target": plan.runtime_target},
+        "changes": [
+            {
+                "workflow": c.workflow,
+                "version": c.version,
+                "action": str(c.action),
+                "active_version": c.active_version,
+                "revision": c.revision,
+                "content_hash": c.content_hash,
+            }
+            for c in plan.changes
+        ],
+        "not_in_repository": list(plan.not_in_repository),
+    }
+
+
+def plan_hash(plan: Plan) -> str:
+    """sha256 (hex) of the hashed shape as compact JSON with sorted keys."""
+    text = json.dumps(hashed_shape(plan), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def summary(plan: Plan) -> dict[str, Any]:
+    """The `summary` column: the plan's counts, and where its definitions came from."""
+    return {**plan.summary(), "origin": plan.origin.to_dict() if plan.origin else None}
