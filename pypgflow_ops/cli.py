@@ -9,7 +9,7 @@ import typer
 from typer._click.exceptions import ClickException
 
 from pypgflow_ops import __version__
-from pypgflow_ops.commands import db, diagram, lint, plan
+from pypgflow_ops.commands import db, diagram, lint, plan, test
 from pypgflow_ops.commands.dev import dev
 from pypgflow_ops.commands.export import export
 from pypgflow_ops.commands.instances import app as instances_app
@@ -49,6 +49,7 @@ app.command("lint")(error_boundary(lint.lint))
 app.command("plan", cls=plan.DetailedExitcodeCommand)(error_boundary(plan.plan))
 app.command("apply")(error_boundary(plan.apply))
 app.command("diagram")(error_boundary(diagram.diagram))
+app.command("test")(error_boundary(test.test))
 app.add_typer(db.app, name="db")
 app.command("export")(error_boundary(export))
 app.command("dev")(error_boundary(dev))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pypgflow_ops.building import build_workflow
 from pypgflow_ops.config import Config
-from pypgflow_ops.discovery import discover
+from pypgflow_ops.discovery import discover, is_scenario_file
 from pypgflow_ops.errors import UsageError
 from pypgflow_ops.loading import load, too_large
 from pypgflow_ops.model import Position, Workflow
@@ -169,7 +169,14 @@ def lint_paths(
 ) -> LintResult:
     config = config or Config()
     files = discover(paths)
-    return _result(len(files), _run(files, config, progress), config)
+    scenario_files = [file for file in files if is_scenario_file(file)]
+    results = _run([file for file in files if not is_scenario_file(file)], config, progress)
+    if scenario_files:
+        from pypgflow_ops.scenarios.lint import scenario_problems
+
+        workflows = [workflow for _, workflow in results if workflow is not None]
+        results.append((scenario_problems(scenario_files, workflows, config), None))
+    return _result(len(files), results, config)
 
 
 def lint_source(data: bytes, file: str, config: Config | None = None) -> LintResult:

@@ -31,11 +31,24 @@ def export(
 ) -> int:
     """Write the tenant's active versions as workflow files, DIR/<name>.yaml."""
     from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.export import unfit_identity
 
     live = _live_state(database_url, checked_slug(tenant))
+    if live.runtime_version is None:
+        raise PypgflowError(
+            "the runtime is not installed in this database: nothing to export "
+            "(is --database-url the right database?)"
+        )
     if not live.tenant_exists:
         raise PypgflowError(f"no tenant {tenant!r} in this database: nothing to export")
     chosen = _chosen(live, all_versions)
+    for definition in chosen:  # before anything is written
+        unfit = unfit_identity(definition.workflow)
+        if unfit is not None:
+            raise PypgflowError(
+                f"workflow {definition.workflow.name!r} version {definition.workflow.version!r} "
+                f"cannot be exported: {unfit}; rename it in the database. Nothing was written"
+            )
     for definition in chosen:
         path = _write(out, tenant, definition, all_versions)
         if definition.drifted:

@@ -51,5 +51,5 @@ def lint(
             )
     with Bar("Linting") as progress:
         result = lint_paths(paths, config, progress)
-    typer.echo(LINT_FORMATS[output_format].render(result, color=wants_color()), nl=False)
+    typer.echo(LINT_FORMATS[output_format](result, color=wants_color()), nl=False)
     return result.exit_code

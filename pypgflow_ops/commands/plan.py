@@ -84,7 +84,7 @@ def _linted(
     with Bar("Linting") as progress:
         result = lint_paths(paths, config, progress)
     if result.errors:
-        typer.echo(LINT_FORMATS["text"].render(result, color=False), err=True, nl=False)
+        typer.echo(LINT_FORMATS["text"](result, color=False), err=True, nl=False)
         if refused:
             typer.echo(refused(result), nl=False)
         errors = f"{result.errors} error{'' if result.errors == 1 else 's'}"

@@ -11,6 +11,7 @@ from pypgflow_ops.commands.runtime_options import (
     TENANT,
     chosen_format,
     subject,
+    utf8,
 )
 from pypgflow_ops.errors import ExitCode, error_boundary
 from pypgflow_ops.report.rows import RowFormat, render_json, render_table
@@ -43,9 +44,9 @@ def list_(
 
 
 def show(
-    name: str = typer.Argument(..., help="The workflow's name."),
+    name: str = typer.Argument(..., help="The workflow's name.", callback=utf8),
     version: str | None = typer.Option(
-        None, "--version", help="Default: the active version.", show_default=False
+        None, "--version", help="Default: the active version.", show_default=False, callback=utf8
     ),
     tenant: str = TENANT,
     database_url: str | None = DATABASE_URL,

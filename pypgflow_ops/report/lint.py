@@ -19,6 +19,8 @@ class LintReporter(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LintFormat:
+    """One `--format`; called like its reporter: `LINT_FORMATS[name](result, color=...)`."""
+
     module: str  # in pypgflow_ops.report, with a `render` function
     ci_paths: bool = False  # files named relative to the git work tree, as CI maps them
 
@@ -27,7 +29,7 @@ class LintFormat:
         reporter: LintReporter = import_module(f"pypgflow_ops.report.{self.module}").render
         return reporter
 
-    def render(self, result: LintResult, *, color: bool = False) -> str:
+    def __call__(self, result: LintResult, *, color: bool = False) -> str:
         if self.ci_paths:
             from pypgflow_ops.report.ci_paths import with_ci_paths
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -37,7 +38,8 @@ def render_json(value: object) -> str:
 
 
 def cell(value: object) -> str:
-    """A value on one line: control characters (newlines, terminal escapes) written as escapes."""
+    """A value on one line: control and format characters (newlines, terminal escapes, bidi
+    overrides) written as escapes."""
     if value is None:
         text = ""
     elif isinstance(value, bool):
@@ -56,10 +58,25 @@ def render_table(rows: Sequence[Row], columns: Sequence[str], *, empty: str) -> 
     if not rows:
         return f"{empty}\n"
     cells = [[cell(row[c]) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    widths = [
+        max(_columns(c), *(_columns(line[i]) for line in cells)) for i, c in enumerate(columns)
+    ]
     lines = [columns, *cells]
     return "".join(
-        "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
+        "  ".join(
+            text + " " * (width - _columns(text)) for text, width in zip(line, widths, strict=True)
+        ).rstrip()
         + "\n"
         for line in lines
+    )
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns `text` takes: wide and full-width characters take two,
+    combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in text
     )

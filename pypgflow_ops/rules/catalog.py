@@ -49,7 +49,12 @@ RULES: tuple[RuleInfo, ...] = (
         "An unquoted value that YAML 1.1 converts in a surprising "
         "way (yes/no/on/off/y/n, 0755, 1:30): write it explicitly.",
     ),
-    RuleInfo("schema", E, "The document does not match schemas/workflow.schema.json."),
+    RuleInfo(
+        "schema",
+        E,
+        "The document does not match its JSON Schema: schemas/workflow.schema.json, or "
+        "schemas/scenarios.schema.json for a scenario file.",
+    ),
     # The state machine
     RuleInfo("no-initial-state", E, "No state is marked `initial: true`."),
     RuleInfo("multiple-initial-states", E, "More than one state is marked `initial: true`."),
@@ -89,6 +94,20 @@ RULES: tuple[RuleInfo, ...] = (
         W,
         "metadata.color is not a colour Graphviz and Mermaid "
         "understand (#rgb, #rrggbb or a colour name).",
+    ),
+    # Scenario files (*.scenarios.yaml), checked against the workflows: pypgflow_ops/scenarios/
+    RuleInfo(
+        "scenario-unknown-workflow",
+        E,
+        "A scenario file names a workflow the repository does not have.",
+    ),
+    RuleInfo("scenario-unknown-state", E, "A scenario names a state its workflow does not have."),
+    RuleInfo(
+        "scenario-impossible-step",
+        E,
+        "A scenario step cannot turn out as written from the state the previous steps lead "
+        "to: a move the workflow has no transition for, a `not-allowed` refusal of a declared "
+        "transition, or a `finished` refusal outside a final state.",
     ),
     # Across files
     RuleInfo(
