@@ -1,9 +1,11 @@
 """The pre-commit hook, run by the real `pre-commit try-repo` from this checkout in a throwaway git
-repository: a commit of a broken workflow fails with the located problem, a good one passes."""
+repository: a commit of a broken workflow fails with the located problem, a good one passes, and
+a commit that touches only a scenario file is judged with the workflow it names."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -60,9 +62,20 @@ def test_a_broken_workflow_fails_with_its_location(project: Path, pre_commit_hom
 
 
 @pytest.mark.slow
-def test_a_good_workflow_passes(project: Path, pre_commit_home: Path) -> None:
-    (project / "workflows" / "expense.yaml").write_text(GOOD)
+def test_a_good_workflow_and_a_scenario_changed_alone_pass(
+    project: Path, pre_commit_home: Path
+) -> None:
+    for name in ("expense_approval.yaml", "expense_approval.scenarios.yaml"):
+        shutil.copy(REPO / "workflows" / name, project / "workflows" / name)
     (project / "README.md").write_text("not a workflow\n")
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x"],
+        cwd=project,
+        check=True,
+    )
+    with (project / "workflows" / "expense_approval.scenarios.yaml").open("a") as scenarios:
+        scenarios.write("# reviewed\n")
 
     code, out = _try_repo(project, pre_commit_home)
 
