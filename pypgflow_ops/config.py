@@ -10,9 +10,7 @@ Found by walking up from the working directory (the nearest wins), or named with
 
 from __future__ import annotations
 
-import difflib
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +41,8 @@ class Config:
 
 
 def _settings_from_toml(path: Path) -> dict[str, Any] | None:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -90,6 +90,8 @@ def _parse(settings: Mapping[str, Any], source: Path) -> Config:
 
 def _level(rule: str, value: Any, source: Path) -> Severity | None:
     if rule not in RULES_BY_ID:
+        import difflib
+
         close = difflib.get_close_matches(rule, RULES_BY_ID, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise UsageError(f"{source}: unknown rule {rule!r}{hint}")

@@ -11,7 +11,6 @@ import functools
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pypgflow_ops.building import build_workflow
@@ -130,7 +129,8 @@ def _run(files: list[str], config: Config, progress: Progress) -> list[FileResul
     workers = min(os.cpu_count() or 1, len(files) // _PARALLEL_MIN_FILES)
     if workers < 2:
         return advancing(([_lint_path(path, config)] for path in files), len(files), progress)
-    import multiprocessing
+    import multiprocessing  # here: one small file, pre-commit's usual case, never needs a pool
+    from concurrent.futures import ProcessPoolExecutor
 
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -294,7 +294,8 @@ def _new_version(live: LiveState, workflow: Workflow, active: str | None) -> Cha
     )
 
 
-def _existing_version(workflow: Workflow, applied: LiveDefinition, active: str | None) -> Change:
+def _existing_version(live: LiveState, workflow: Workflow, applied: LiveDefinition) -> Change:
+    active = live.active_version(workflow.name)
     if applied.drifted:
         return _drift(applied, workflow)
     # Introspection hands back the desired workflow itself when it proved the rows hold it.
@@ -315,8 +316,24 @@ def _existing_version(workflow: Workflow, applied: LiveDefinition, active: str |
             "applied versions are immutable: give this change a new version",
         )
     if applied.retired or active != workflow.version:
-        return replace(change, action=Action.ROLLBACK)
+        return _rollback(live, change, workflow)
     return change
+
+
+def _rollback(live: LiveState, change: Change, workflow: Workflow) -> Change:
+    """What becomes active again, against the version active now, and the instances it meets."""
+    versions = {
+        d.workflow.version: d.workflow for d in live.definitions if d.workflow.name == workflow.name
+    }
+    current = versions.get(change.active_version or "")
+    states, transitions = _changes_between(current, workflow) if current else (None, None)
+    return replace(
+        change,
+        action=Action.ROLLBACK,
+        states=states,
+        transitions=transitions,
+        impact=_impact(live, workflow.name, workflow),
+    )
 
 
 def _drift(applied: LiveDefinition, repository: Workflow | None) -> Change:
@@ -378,7 +395,7 @@ def make_plan(
         if existing is None:
             changes.append(_new_version(live, workflow, active))
         else:
-            changes.append(_existing_version(workflow, existing, active))
+            changes.append(_existing_version(live, workflow, existing))
     reported = {(c.workflow, c.version) for c in changes}
     changes.extend(
         _drift(d, None)

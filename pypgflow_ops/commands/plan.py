@@ -7,9 +7,9 @@ with --detailed-exitcode, 0 means no changes and 2 changes to apply (errors.Exit
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +24,12 @@ from pypgflow_ops.report.plan_views import PLAN_VIEWS
 from pypgflow_ops.terminal import printable, wants_color
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan, Outcome
     from pypgflow_ops.model import Workflow
     from pypgflow_ops.plan import LiveState, Origin, Plan
+    from pypgflow_ops.problems import LintResult
 
 DETAILED_EXITCODE = "--detailed-exitcode"
 
@@ -64,9 +67,11 @@ else:  # typer offers an enum's values as the choices: built from the views tabl
     PlanFormat = StrEnum("PlanFormat", {name: name for name in PLAN_VIEWS})
 
 
-def _linted(paths: list[Path] | None) -> tuple[list[Path], tuple[Workflow, ...]]:
+def _linted(
+    paths: list[Path] | None, refused: Callable[[LintResult], str] | None = None
+) -> tuple[list[Path], tuple[Workflow, ...]]:
     """The paths read and the repository's workflows; any lint error stops the command before
-    the database."""
+    the database, after `refused` has said so on stdout (a document CI can still post)."""
     from pypgflow_ops.config import load_config
     from pypgflow_ops.lint import lint_paths
     from pypgflow_ops.progress import Bar
@@ -80,6 +85,8 @@ def _linted(paths: list[Path] | None) -> tuple[list[Path], tuple[Workflow, ...]]
         result = lint_paths(paths, config, progress)
     if result.errors:
         typer.echo(LINT_FORMATS["text"](result, color=False), err=True, nl=False)
+        if refused:
+            typer.echo(refused(result), nl=False)
         errors = f"{result.errors} error{'' if result.errors == 1 else 's'}"
         raise PypgflowError(f"lint found {errors}: fix them, then plan again")
     return paths, result.workflows
@@ -109,9 +116,11 @@ def plan(
     from pypgflow_ops.deploy.tenant import checked_slug
     from pypgflow_ops.report.plan_views import ViewContext
 
+    view = PLAN_VIEWS[output_format]
+    refused = partial(view.refused, tenant) if view.refused else None
     try:
         checked_slug(tenant)
-        paths, desired = _linted(paths)
+        paths, desired = _linted(paths, refused)
     except UsageError as exc:
         if not detailed_exitcode:
             raise
@@ -121,7 +130,7 @@ def plan(
     if out is not None:
         _save(out, planned, desired, live, prune)
     context = ViewContext(desired, live, color=wants_color())
-    typer.echo(PLAN_VIEWS[output_format](planned, context), nl=False)
+    typer.echo(view.render(planned, context), nl=False)
     if planned.errors:
         return ExitCode.FAILURE
     return ExitCode.CHANGES if detailed_exitcode and planned.has_changes else ExitCode.OK
@@ -144,6 +153,8 @@ def _read_live_state(
 def _save(
     out: Path, planned: Plan, desired: tuple[Workflow, ...], live: LiveState, prune: bool
 ) -> None:
+    import shlex
+
     from pypgflow_ops.deploy import saved_plan
     from pypgflow_ops.deploy.fingerprint import fingerprint
 

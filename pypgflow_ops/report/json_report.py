@@ -4,12 +4,13 @@ message}]}` with 1-based positions, keys in this order, ASCII only (any path sur
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pypgflow_ops.problems import LintResult
 
 
-def render(result: LintResult, *, color: bool = False) -> str:
-    document = {
+def document(result: LintResult) -> dict[str, Any]:
+    return {
         "files": result.files,
         "problems": [
             {
@@ -23,4 +24,7 @@ def render(result: LintResult, *, color: bool = False) -> str:
             for problem in sorted(result.problems)
         ],
     }
-    return json.dumps(document, indent=2) + "\n"
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    return json.dumps(document(result), indent=2) + "\n"

@@ -1,5 +1,6 @@
 """A plan as JSON, the contract scripts read (docs/plan-apply.md): {"format", "tenant",
-"create_tenant", "runtime", "origin", "changes", "not_in_repository", "summary"}.
+"create_tenant", "runtime", "origin", "changes", "not_in_repository", "summary"}; when lint
+refuses the files, {"format", "tenant", "error", "lint": {"files", "problems"}} instead.
 
 One of three shapes of a plan, each versioned on its own: this view, the saved plan file
 (`deploy.saved_plan`) and the hash recorded with a deployment (`deploy.record`).
@@ -11,6 +12,8 @@ import json
 from typing import Any
 
 from pypgflow_ops.plan import Change, ElementChanges, Plan
+from pypgflow_ops.problems import LintResult
+from pypgflow_ops.report import json_report
 
 PLAN_JSON_FORMAT = 1
 
@@ -64,3 +67,14 @@ def document(plan: Plan) -> dict[str, Any]:
 
 def render(plan: Plan) -> str:
     return json.dumps(document(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_lint_failure(tenant: str, result: LintResult) -> str:
+    errors = f"{result.errors} error{'' if result.errors == 1 else 's'}"
+    failure = {
+        "format": PLAN_JSON_FORMAT,
+        "tenant": tenant,
+        "error": f"not planned: lint found {errors}",
+        "lint": json_report.document(result),
+    }
+    return json.dumps(failure, indent=2, ensure_ascii=False) + "\n"

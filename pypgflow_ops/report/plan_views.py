@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pypgflow_ops.model import Workflow
     from pypgflow_ops.plan import LiveState, Plan
+    from pypgflow_ops.problems import LintResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,12 @@ class ViewContext:
     color: bool = False
 
 
-PlanView = Callable[["Plan", ViewContext], str]
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    render: Callable[[Plan, ViewContext], str]
+    # What the view says when lint refuses the files (tenant, lint result): a document CI can
+    # still post or parse, so stdout is never empty. None: the problems on stderr are enough.
+    refused: Callable[[str, LintResult], str] | None = None
 
 
 def _text(plan: Plan, context: ViewContext) -> str:
@@ -38,11 +44,33 @@ def _json(plan: Plan, context: ViewContext) -> str:
     return plan_json.render(plan)
 
 
+def _json_refused(tenant: str, result: LintResult) -> str:
+    from pypgflow_ops.report import plan_json
+
+    return plan_json.render_lint_failure(tenant, result)
+
+
 def _markdown(plan: Plan, context: ViewContext) -> str:
+    from pypgflow_ops.deploy.fingerprint import fingerprint
+    from pypgflow_ops.deploy.record import plan_hash
     from pypgflow_ops.report import plan_markdown
 
-    diagrams = plan_markdown.change_diagrams(plan, context.desired, context.live)
-    return plan_markdown.render(plan, diagrams=diagrams)
+    return plan_markdown.render(
+        plan,
+        diagrams=plan_markdown.change_diagrams(plan, context.desired, context.live),
+        plan_hash=f"sha256:{plan_hash(plan)}",
+        fingerprint=fingerprint(context.live),
+    )
 
 
-PLAN_VIEWS: dict[str, PlanView] = {"text": _text, "json": _json, "markdown": _markdown}
+def _markdown_refused(tenant: str, result: LintResult) -> str:
+    from pypgflow_ops.report import plan_markdown
+
+    return plan_markdown.render_lint_failure(tenant, result)
+
+
+PLAN_VIEWS: dict[str, PlanView] = {
+    "text": PlanView(_text),
+    "json": PlanView(_json, _json_refused),
+    "markdown": PlanView(_markdown, _markdown_refused),
+}

@@ -41,6 +41,7 @@ def _every_action() -> Plan:
             RunningInstances("orders", "1.0.0", "paid", 3),
             RunningInstances("orders", "1.0.0", "done", 2),
             RunningInstances("gone", "1.0.0", "new", 1),
+            RunningInstances("rolled", "2.0.0", "x", 2),
         ),
     )
     desired = [
@@ -59,7 +60,13 @@ VIEWS: dict[str, Callable[[Plan], str]] = {
     "every-action.color.txt": lambda plan: plan_text.render(plan, color=True),
     "every-action.json": plan_json.render,
     "every-action.md": lambda plan: plan_markdown.render(
-        plan, diagrams={"orders": "stateDiagram-v2\n  paid --> refunded"}
+        plan,
+        diagrams={
+            "orders": "stateDiagram-v2\n  paid --> refunded",
+            "rolled": "stateDiagram-v2\n  paid --> x",
+        },
+        plan_hash="sha256:c0ffee",
+        fingerprint="sha256:f00d",
     ),
 }
 
