@@ -25,11 +25,12 @@ REFUSALS: dict[str, Refusal] = {
         Refusal("PT409", "already-running", "the entity already runs an instance of the workflow"),
         Refusal("PT410", "retired", "the workflow version is retired"),
         Refusal("PT412", "condition-not-met", "a condition of the transition is not met"),
+        Refusal("PT413", "too-large", "an argument is over its size limit"),
         Refusal("PT422", "unknown-workflow", "no such workflow name or definition id"),
         Refusal("PT423", "finished", "the instance is finished"),
         Refusal("PT503", "busy", "another call held the instance longer than the lock timeout"),
         Refusal("22004", "invalid-argument", "a required argument is null"),
-        Refusal("22023", "invalid-argument", "an empty entity, or metadata/context not an object"),
+        Refusal("22023", "invalid-argument", "a blank entity, or metadata/context not an object"),
         Refusal("PF001", "immutable", "an applied definition cannot change"),
         Refusal("PF002", "no-initial-state", "a definition without an initial state"),
     )
