@@ -133,7 +133,7 @@ class FromSavedPlan:
         return plan
 
 
-def _write(
+def write_plan(
     conn: psycopg.Connection[Any], plan: Plan, desired: Sequence[Workflow], actor: str
 ) -> uuid.UUID:
     if plan.runtime_action is not RuntimeAction.NONE:
@@ -160,6 +160,7 @@ def apply(
     on_wait: Callable[[str], None],
     show: Callable[[Plan], None],
     confirm: Callable[[], bool],
+    lock_timeout_ms: int | None = None,
 ) -> Outcome:
     """Lock, read, decide, show; then, if there is something to do and it is confirmed, write.
 
@@ -169,12 +170,12 @@ def apply(
     committing = False
     try:
         with conn.transaction():
-            lock.acquire(conn, tenant, on_wait)
+            lock.acquire(conn, tenant, on_wait, timeout_ms=lock_timeout_ms)
             plan = source.decide(read_live_state(conn, tenant, source.desired))
             show(plan)
             if plan.errors or not plan.has_changes or not confirm():
                 return Outcome(plan, None)
-            outcome = Outcome(plan, _write(conn, plan, source.desired, actor))
+            outcome = Outcome(plan, write_plan(conn, plan, source.desired, actor))
             committing = True
     except psycopg.Error as exc:
         if committing and conn.broken:
