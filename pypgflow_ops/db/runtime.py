@@ -22,7 +22,7 @@ from pypgflow_ops.db.failure import one_line
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.sqltemplates import environment, render, template_names
 
-RUNTIME_VERSION = 1
+RUNTIME_VERSION = 2
 
 # pg_advisory_xact_lock(CLASS, OBJECT): "pgrt" as an int4; the deploy lock uses another class.
 LOCK_CLASS = 1885827700

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from pypgflow_ops.db.runtime import RUNTIME_VERSION
+
 from .cli import apply, plan
 from .workflow_files import chain, write
 
@@ -96,4 +98,4 @@ def test_the_right_password_gets_through(password_server: str, tmp_path: Path) -
 
     code, out, _ = plan(write(tmp_path / "wf", chain("orders")), "acme", right)
 
-    assert (code, out.splitlines()[1]) == (0, "  + runtime 1 (install)")
+    assert (code, out.splitlines()[1]) == (0, f"  + runtime {RUNTIME_VERSION} (install)")

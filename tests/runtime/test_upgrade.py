@@ -37,7 +37,8 @@ def test_install_into_an_empty_database_then_nothing_to_do(empty_url: str) -> No
         again = runtime.upgrade(conn)
         conn.commit()
         assert (again.previous_version, again.steps) == (runtime.RUNTIME_VERSION, ())
-        assert conn.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (1,)
+        assert conn.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (
+            runtime.RUNTIME_VERSION,)
 
 
 def test_every_step_belongs_to_a_version_up_to_the_current_one() -> None:
@@ -98,7 +99,8 @@ def test_concurrent_upgrades_queue_and_the_second_does_nothing(empty_url: str) -
         first.commit()
         waiter.join(timeout=30)
         assert [r.steps for r in results] == [()]
-        assert first.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (1,)
+        assert first.execute("select count(*) from pypgflow.runtime_versions").fetchone() == (
+            runtime.RUNTIME_VERSION,)
 
 
 def wait_until_blocked_on_advisory_lock(conn: Conn, pid: int) -> None:
