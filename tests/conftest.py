@@ -49,6 +49,15 @@ DATABASE_FIXTURES = frozenset(
 )
 THROUGH_PGBOUNCER = os.environ.get("PYPGFLOW_TEST_THROUGH_PGBOUNCER") == "1"
 
+if THROUGH_PGBOUNCER:  # the tests' own connections too: no prepared statements through a pooler
+    _connect = psycopg.connect
+
+    def _unprepared(*args: Any, **kwargs: Any) -> psycopg.Connection[Any]:
+        kwargs.setdefault("prepare_threshold", None)
+        return _connect(*args, **kwargs)
+
+    psycopg.connect = _unprepared  # type: ignore[assignment]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:

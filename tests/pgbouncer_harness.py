@@ -45,6 +45,8 @@ def _config(server: dict[str, str], port: int, folder: Path) -> str:
             "unix_socket_dir =",
             "auth_type = trust",
             f"admin_users = {server.get('user') or 'postgres'}",
+            # Other roles (the tests make some) are looked up through this one, as trust allows.
+            f"auth_user = {server.get('user') or 'postgres'}",
             f"auth_file = {folder / 'users.txt'}",
             f"pool_mode = {POOL_MODE}",
             "max_client_conn = 200",
