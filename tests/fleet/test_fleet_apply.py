@@ -133,3 +133,17 @@ def test_lock_timeout_gives_up_naming_the_holder_and_changes_nothing(
     assert "deploy by alice (pid " in last
     assert last.endswith("gave up after 200 ms (--lock-timeout): nothing was changed")
     assert versions(url, "acme") == []
+
+
+def test_without_yes_and_no_one_at_a_terminal_nothing_is_applied(repo: Path, make_database) -> None:
+    url = make_database(runtime=True)
+    code, out, err = run("apply", "--all-tenants", "--database-url", url)
+    assert (code, out) == (2, "")
+    assert err.endswith("no one is at a terminal to confirm: give --yes to apply\n")
+    assert [versions(url, t) for t in TENANTS] == [[], [], []]
+
+
+def test_piped_output_has_no_progress(repo: Path, make_database) -> None:
+    url = make_database(runtime=True)
+    code, _, err = run("apply", "--all-tenants", "--database-url", url, "--yes")
+    assert (code, err) == (0, "")
