@@ -48,7 +48,9 @@ def _named(named: Sequence[str], all_tenants: bool, config: Config) -> list[str]
             raise UsageError(f"--all-tenants needs a `tenants` table in {where}")
         return sorted(config.tenants)
     if not named:
-        raise UsageError("name the tenant: --tenant SLUG (as often as needed) or --all-tenants")
+        raise UsageError(  # click's words for a missing option, which --tenant was until now
+            "Missing option '--tenant': give --tenant SLUG (as often as needed) or --all-tenants"
+        )
     seen: set[str] = set()
     for slug in map(checked_slug, named):
         if slug in seen:

@@ -103,7 +103,7 @@ def test_paths_given_apply_to_every_named_tenant(repo: Path, runtime_database_ur
         (["--tenant", "initech"], "--tenant 'initech' is not in the `tenants` table"),
         (["--tenant", "acme", "--tenant", "acme"], "--tenant 'acme' is given twice"),
         (["--tenant", "acme", "--all-tenants"], "not both"),
-        ([], "name the tenant: --tenant SLUG"),
+        ([], "Missing option '--tenant': give --tenant SLUG"),
         (["--tenant", "acme", "--lock-timeout", "soon"], "--lock-timeout 'soon' is not a"),
     ],
 )
