@@ -15,7 +15,7 @@ default:
 
 # Start the local playground without Docker: PostgreSQL, the workflows for tenant demo, PostgREST
 dev *args:
-    "{{pypgflow}}" dev "$@"
+    {{quote(pypgflow)}} dev "$@"
 
 # Install pypgflow-ops (with its test tools) and PostgREST into this checkout
 setup:
@@ -31,31 +31,31 @@ test *args:
 check:
     .venv/bin/ruff check pypgflow_ops tests benchmarks
     .venv/bin/mypy pypgflow_ops
-    "{{pypgflow}}" lint workflows/
+    {{quote(pypgflow)}} lint workflows/
 
 # List the tenant's workflows (their ids, for start-workflow-by-id)
 list-workflows *args:
-    "{{pypgflow}}" workflows list --tenant "{{tenant}}" "$@"
+    {{quote(pypgflow)}} workflows list --tenant {{quote(tenant)}} "$@"
 
 # List instances: --workflow NAME --state S --entity-table T --entity-id ID --running --completed
 list-instances *args:
-    "{{pypgflow}}" instances list --tenant "{{tenant}}" "$@"
+    {{quote(pypgflow)}} instances list --tenant {{quote(tenant)}} "$@"
 
 # Start a workflow by name for an entity: just start-workflow transactions 12345 fraud_detection
 start-workflow entity_table entity_id workflow *args:
-    "{{pypgflow}}" instances start "$1" "$2" --workflow "$3" --tenant "{{tenant}}" "${@:4}"
+    {{quote(pypgflow)}} instances start "$1" "$2" --workflow "$3" --tenant {{quote(tenant)}} "${@:4}"
 
 # Start a workflow version by its id: just start-workflow-by-id transactions 12345 <workflow-id>
 start-workflow-by-id entity_table entity_id workflow_id *args:
-    "{{pypgflow}}" instances start "$1" "$2" --workflow-id "$3" --tenant "{{tenant}}" "${@:4}"
+    {{quote(pypgflow)}} instances start "$1" "$2" --workflow-id "$3" --tenant {{quote(tenant)}} "${@:4}"
 
 # Move an instance: just transition <instance-id> investigating --executed-by analyst1 [--context JSON] [--notes TEXT]
 transition instance_id to_state *args:
-    "{{pypgflow}}" instances transition "$1" "$2" --tenant "{{tenant}}" "${@:3}"
+    {{quote(pypgflow)}} instances transition "$1" "$2" --tenant {{quote(tenant)}} "${@:3}"
 
 # An instance's transition history, in order
 history instance_id *args:
-    "{{pypgflow}}" instances history "$1" --tenant "{{tenant}}" "${@:2}"
+    {{quote(pypgflow)}} instances history "$1" --tenant {{quote(tenant)}} "${@:2}"
 
 # Remove build outputs and caches, and the compose playground with its volume if Docker is here
 clean:

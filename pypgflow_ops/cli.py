@@ -5,24 +5,17 @@ Command modules import their heavy dependencies inside the command, so `--help` 
 
 from __future__ import annotations
 
-import sys
-
 import typer
+from typer._click.exceptions import ClickException
 
 from pypgflow_ops import __version__
-from pypgflow_ops.commands import db, diagram, lint, plan
+from pypgflow_ops.commands import db, diagram, lint, plan, test
 from pypgflow_ops.commands.dev import dev
 from pypgflow_ops.commands.export import export
 from pypgflow_ops.commands.instances import app as instances_app
 from pypgflow_ops.commands.workflows import app as workflows_app
-from pypgflow_ops.errors import (
-    EXIT_FAILURE,
-    EXIT_INTERRUPTED,
-    EXIT_USAGE,
-    error_boundary,
-    fail,
-    unexpected,
-)
+from pypgflow_ops.errors import ExitCode, bug, error_boundary, fail
+from pypgflow_ops.terminal import printable
 
 app = typer.Typer(
     name="pypgflow-ops",
@@ -45,14 +38,18 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    debug: bool = typer.Option(
+        False, "--debug", help="On an internal error, show the traceback instead of saving it."
+    ),
 ) -> None:
     """Keep workflow definitions in git and deploy them to PostgreSQL."""
 
 
 app.command("lint")(error_boundary(lint.lint))
-app.command("plan")(error_boundary(plan.plan))
+app.command("plan", cls=plan.DetailedExitcodeCommand)(error_boundary(plan.plan))
 app.command("apply")(error_boundary(plan.apply))
 app.command("diagram")(error_boundary(diagram.diagram))
+app.command("test")(error_boundary(test.test))
 app.add_typer(db.app, name="db")
 app.command("export")(error_boundary(export))
 app.command("dev")(error_boundary(dev))
@@ -60,22 +57,18 @@ app.add_typer(workflows_app, name="workflows")
 app.add_typer(instances_app, name="instances")
 
 
-def _usage_exit_code(args: list[str]) -> int:
-    # terraform's convention: with --detailed-exitcode, 2 means "changes", so errors must be 1.
-    return EXIT_FAILURE if "plan" in args and "--detailed-exitcode" in args else EXIT_USAGE
-
-
 def main() -> None:
-    args = sys.argv[1:]
     try:
-        code = app(args, prog_name="pypgflow-ops", standalone_mode=False)
+        code = app(prog_name="pypgflow-ops", standalone_mode=False)
+    except ClickException as exc:  # a usage error from parsing the command line
+        exc.message = printable(exc.message)  # it may quote what was typed
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        raise fail("aborted", ExitCode.FAILURE) from None
     except KeyboardInterrupt:
-        raise fail("interrupted", EXIT_INTERRUPTED) from None
+        raise fail("interrupted", ExitCode.INTERRUPTED) from None
     except Exception as exc:  # the outermost boundary, for anything outside a command
-        show = getattr(exc, "show", None)
-        if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
-            show()  # a usage error from parsing the command line, said as click says it
-            raise SystemExit(_usage_exit_code(args)) from None
-        raise unexpected(exc) from None
+        raise bug(exc) from None
     if isinstance(code, int) and code:
         raise SystemExit(code)

@@ -11,6 +11,7 @@ Found by walking up from the working directory (the nearest wins), or named with
 from __future__ import annotations
 
 import difflib
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,13 +20,11 @@ from typing import Any
 
 from pypgflow_ops.errors import UsageError
 from pypgflow_ops.loading import DEFAULT_MAX_FILE_SIZE, load
-from pypgflow_ops.problems import Severity
-from pypgflow_ops.rules.catalog import RULES_BY_ID
+from pypgflow_ops.problems import RuleInfo, Severity
+from pypgflow_ops.rules import RULES_BY_ID
 
 YAML_NAME = ".pypgflow-ops.yaml"
 TOML_TABLE = "pypgflow-ops"
-# Without these a file cannot be read into a model at all, so they cannot be tuned.
-FIXED_RULES = frozenset({"yaml-syntax", "duplicate-key", "yaml-anchor", "schema", "implicit-type"})
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "off": None}
 
 
@@ -37,11 +36,11 @@ class Config:
     source: Path | None = None
     tenants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> its paths
 
-    def severity(self, rule: str) -> Severity | None:
+    def severity(self, rule: RuleInfo) -> Severity | None:
         """The rule's severity here; None when the rule is off."""
-        if rule in self.rules:
-            return self.rules[rule]
-        return RULES_BY_ID[rule].severity
+        if rule.tunable and rule.id in self.rules:
+            return self.rules[rule.id]
+        return rule.severity
 
 
 def _settings_from_toml(path: Path) -> dict[str, Any] | None:
@@ -120,10 +119,8 @@ def _level(rule: str, value: Any, source: Path) -> Severity | None:
         close = difflib.get_close_matches(rule, RULES_BY_ID, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise UsageError(f"{source}: unknown rule {rule!r}{hint}")
-    if rule in FIXED_RULES:
-        raise UsageError(
-            f"{source}: rule {rule!r} cannot be tuned: without it the file cannot be read"
-        )
+    if not RULES_BY_ID[rule].tunable and value != "error":
+        raise UsageError(f"{source}: rule {rule!r} cannot be tuned: {RULES_BY_ID[rule].why_fixed}")
     if value is False and source.suffix != ".toml":
         raise UsageError(
             f'{source}: rules.{rule}: write "off" in quotes (YAML reads an unquoted off as false)'
@@ -145,14 +142,36 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _require_regular_file(path: Path) -> None:
+    """Checked before opening: reading a device or a FIFO would never end or block forever."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such configuration file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the configuration: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+        raise UsageError(
+            f"{path}: is {kind}, not a regular file; name the configuration file itself"
+        )
+
+
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
     path = explicit or find_config((start or Path.cwd()).resolve())
     if path is None:
         return Config()
-    if explicit is not None and explicit.is_dir():
-        raise UsageError(f"{explicit}: is a folder; name the configuration file itself")
-    if explicit is not None and not explicit.is_file():
-        raise UsageError(f"{explicit}: no such configuration file")
+    if explicit is not None:
+        _require_regular_file(explicit)
     if path.suffix == ".toml":
         settings = _settings_from_toml(path)
         if settings is None:

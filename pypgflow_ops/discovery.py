@@ -9,6 +9,7 @@ from pathlib import Path
 from pypgflow_ops.errors import UsageError
 
 WORKFLOW_SUFFIXES = (".yaml", ".yml")
+SCENARIO_SUFFIXES = (".scenarios.yaml", ".scenarios.yml")
 
 
 def _unreadable(error: OSError) -> None:
@@ -54,3 +55,8 @@ def discover(paths: Sequence[Path]) -> list[str]:
         for file in files:
             found.setdefault(os.path.realpath(file), file)
     return sorted(found.values())
+
+
+def is_scenario_file(path: str) -> bool:
+    """A scenario file (`*.scenarios.yaml`), which is read as scenarios, never as a workflow."""
+    return path.lower().endswith(SCENARIO_SUFFIXES)

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from pypgflow_ops import resources
 from pypgflow_ops.loading.scalars import YES_NO
 from pypgflow_ops.model import State, Transition, Workflow
 
@@ -88,3 +89,22 @@ def workflow_yaml(workflow: Workflow, *, comment: str) -> str:
         width=2**31 - 1,
     )
     return f"# {comment}\n{body}"
+
+
+def unfit_identity(workflow: Workflow) -> str | None:
+    """Why the workflow's name or version cannot be a workflow file's (and a file name), or None.
+
+    The runtime does not check names: rows written by hand may hold `../x` or a newline.
+    """
+    schema = resources.workflow_schema()
+    fields = schema["properties"]["workflow"]["properties"]
+    for field, value, rules in (
+        ("name", workflow.name, schema["$defs"]["name"]),
+        ("version", workflow.version, fields["version"]),
+    ):
+        if len(value) > rules["maxLength"] or not re.fullmatch(rules["pattern"], value):
+            return (
+                f"its {field} {value!r} is not a workflow file's (it must match "
+                f"{rules['pattern']}, at most {rules['maxLength']} characters)"
+            )
+    return None

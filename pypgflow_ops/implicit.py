@@ -6,28 +6,55 @@ elsewhere, only the conversions that surprise readers are worth a warning.
 
 from __future__ import annotations
 
-from pypgflow_ops.loading import Document, ImplicitScalar, NodePath, describe
-from pypgflow_ops.problems import Problem, Severity
+from pypgflow_ops.loading import Document, ImplicitScalar, NodePath, describe, shortened
+from pypgflow_ops.problems import Problem, RuleInfo, Severity, Stage
 from pypgflow_ops.schema_paths import expects_text, json_path
+
+IMPLICIT_TYPE = RuleInfo(
+    "implicit-type",
+    Severity.ERROR,
+    "Text was expected, but YAML reads the unquoted value as a "
+    "boolean, null or number (the state `no` becomes false): quote it.",
+    Stage.SCHEMA,
+    tunable=False,
+)
+AMBIGUOUS_VALUE = RuleInfo(
+    "ambiguous-value",
+    Severity.WARNING,
+    "An unquoted value that YAML 1.1 converts in a surprising "
+    "way (yes/no/on/off/y/n, 0755, 1:30): write it explicitly.",
+    Stage.SCHEMA,
+)
+RULES = (IMPLICIT_TYPE, AMBIGUOUS_VALUE)
+
+
+def _quote_it(scalar: ImplicitScalar) -> str:
+    text = scalar.text
+    return f'quote it: "{text}"' if shortened(text) == text else "quote it"
 
 
 def _instead(scalar: ImplicitScalar) -> str:
     value = scalar.value
     if isinstance(value, bool):
-        return f'write {str(value).lower()}, or quote it: "{scalar.text}"'
+        return f"write {str(value).lower()}, or {_quote_it(scalar)}"
     if isinstance(value, str):  # y / n
         return f'write true or false for a boolean, or quote it for text: "{scalar.text}"'
-    return f'write {value}, or quote it: "{scalar.text}"'
+    if shortened(str(value)) != str(value):
+        return _quote_it(scalar)
+    return f"write {value}, or {_quote_it(scalar)}"
+
+
+def _read_as(scalar: ImplicitScalar) -> str:
+    return (
+        f"{json_path(scalar.path)}: unquoted {shortened(scalar.text)} is read by YAML as "
+        f"{describe(scalar.value)}"
+    )
 
 
 def _text_expected(scalar: ImplicitScalar) -> str:
-    where = json_path(scalar.path)
     if scalar.text == "":
-        return f"{where} has no value; write one"
-    return (
-        f"{where}: unquoted {scalar.text} is read by YAML as {describe(scalar.value)}; "
-        f'quote it: "{scalar.text}"'
-    )
+        return f"{json_path(scalar.path)} has no value; write one"
+    return f"{_read_as(scalar)}; {_quote_it(scalar)}"
 
 
 def implicit_problems(document: Document, file: str) -> tuple[list[Problem], set[NodePath]]:
@@ -35,22 +62,15 @@ def implicit_problems(document: Document, file: str) -> tuple[list[Problem], set
     problems: list[Problem] = []
     explained: set[NodePath] = set()
     for scalar in document.implicit:
-        line, column = scalar.position.line, scalar.position.column
         if expects_text(scalar.path):
             explained.add(scalar.path)
-            problems.append(
-                Problem(file, line, column, "implicit-type", Severity.ERROR, _text_expected(scalar))
-            )
+            problems.append(IMPLICIT_TYPE.problem(file, scalar.position, _text_expected(scalar)))
         elif scalar.ambiguous:
             problems.append(
-                Problem(
+                AMBIGUOUS_VALUE.problem(
                     file,
-                    line,
-                    column,
-                    "ambiguous-value",
-                    Severity.WARNING,
-                    f"{json_path(scalar.path)}: unquoted {scalar.text} is read by YAML as "
-                    f"{describe(scalar.value)}; {_instead(scalar)}",
+                    scalar.position,
+                    f"{_read_as(scalar)}; {_instead(scalar)}",
                 )
             )
     return problems, explained

@@ -7,6 +7,7 @@ the checks across files.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,13 +16,17 @@ from pathlib import Path
 
 from pypgflow_ops.building import build_workflow
 from pypgflow_ops.config import Config
-from pypgflow_ops.discovery import discover
+from pypgflow_ops.discovery import discover, is_scenario_file
 from pypgflow_ops.errors import UsageError
-from pypgflow_ops.loading import load, too_large
+from pypgflow_ops.implicit import IMPLICIT_TYPE
+from pypgflow_ops.loading import Document, load, too_large
 from pypgflow_ops.model import Position, Workflow
 from pypgflow_ops.problems import LintResult, Problem, Severity
 from pypgflow_ops.progress import Progress, advancing, no_progress
-from pypgflow_ops.schema import is_valid, schema_problems
+from pypgflow_ops.rules import GRAPH_CHECKS, RULES_BY_ID
+from pypgflow_ops.rules.subject import Locate, Subject
+from pypgflow_ops.rules.workflows import DUPLICATE_WORKFLOW, duplicate_workflow
+from pypgflow_ops.schema import SCHEMA, is_valid, schema_problems
 
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_MIN_FILES = 16
@@ -32,7 +37,7 @@ FileResult = tuple[list[Problem], Workflow | None]
 
 def _tuned(problems: Iterable[Problem], config: Config) -> Iterator[Problem]:
     for problem in problems:
-        severity = config.severity(problem.rule)
+        severity = config.severity(RULES_BY_ID[problem.rule])
         if severity is not None:
             yield Problem(
                 problem.file, problem.line, problem.column, problem.rule, severity, problem.message
@@ -40,25 +45,15 @@ def _tuned(problems: Iterable[Problem], config: Config) -> Iterator[Problem]:
 
 
 def _graph_problems(
-    workflow: Workflow, states_key: Position, file: str, config: Config
+    workflow: Workflow, states_key: Position, locate: Locate, file: str, config: Config
 ) -> Iterator[Problem]:
-    from pypgflow_ops.rules import GRAPH_RULES
-    from pypgflow_ops.rules.subject import Subject
-
-    subject = Subject.of(workflow, states_key)
-    for rule, check in GRAPH_RULES.items():
+    subject = Subject.of(workflow, states_key, locate)
+    for rule, check in GRAPH_CHECKS.items():
         severity = config.severity(rule)
         if severity is None:
             continue
         for finding in check(subject):
-            yield Problem(
-                file,
-                finding.position.line,
-                finding.position.column,
-                rule,
-                severity,
-                finding.message,
-            )
+            yield rule.problem(file, finding.position, finding.message, severity)
 
 
 @contextlib.contextmanager
@@ -93,16 +88,24 @@ def _lint_file(data: bytes, file: str, config: Config) -> FileResult:
         document = reloaded.document or document
     problems = list(_tuned(schema_problems(document, file, valid=valid), config))
     if any(
-        p.severity is Severity.ERROR and p.rule in ("schema", "implicit-type") for p in problems
+        p.severity is Severity.ERROR and p.rule in (SCHEMA.id, IMPLICIT_TYPE.id) for p in problems
     ):
         return problems, None  # the graph rules need a document of the right shape
     workflow = build_workflow(document, file)
-    problems.extend(
-        _graph_problems(
-            workflow, document.key_position(("states",)) or Position(1, 1), file, config
-        )
-    )
+    states_key = document.key_position(("states",)) or Position(1, 1)
+    locate = _locator(data, file, document)
+    problems.extend(_graph_problems(workflow, states_key, locate, file, config))
     return problems, workflow
+
+
+def _locator(data: bytes, file: str, document: Document) -> Locate:
+    """Positions below the top two levels, found by loading again, only if a rule asks."""
+
+    @functools.cache
+    def placed() -> Document:
+        return load(data, file, every_position=True).document or document
+
+    return lambda path: placed().position(path)
 
 
 def _lint_path(path: str, config: Config) -> FileResult:
@@ -135,32 +138,19 @@ def _run(files: list[str], config: Config, progress: Progress) -> list[FileResul
         return advancing(chunks_done, len(files), progress)
 
 
-def duplicate_workflows(workflows: Iterable[Workflow], config: Config) -> Iterator[Problem]:
-    """The same name and version defined again with different content, in a later file."""
-    severity = config.severity("duplicate-workflow")
+def _across_files(workflows: Iterable[Workflow], config: Config) -> Iterator[Problem]:
+    severity = config.severity(DUPLICATE_WORKFLOW)
     if severity is None:
         return
-    first: dict[tuple[str, str], Workflow] = {}
-    for workflow in workflows:
-        earlier = first.setdefault((workflow.name, workflow.version), workflow)
-        if earlier is not workflow and earlier.content_hash() != workflow.content_hash():
-            position = workflow.position or Position(1, 1)
-            earlier_line = earlier.position.line if earlier.position else 1
-            yield Problem(
-                workflow.source or "",
-                position.line,
-                position.column,
-                "duplicate-workflow",
-                severity,
-                f"workflow {workflow.name!r} version {workflow.version!r} is also defined in "
-                f"{earlier.source}:{earlier_line} with different content; bump the version",
-            )
+    for workflow, message in duplicate_workflow(workflows):
+        position = workflow.position or Position(1, 1)
+        yield DUPLICATE_WORKFLOW.problem(workflow.source or "", position, message, severity)
 
 
 def _result(files: int, results: list[FileResult], config: Config) -> LintResult:
     problems = [problem for file_problems, _ in results for problem in file_problems]
     workflows = [workflow for _, workflow in results if workflow is not None]
-    problems.extend(duplicate_workflows(workflows, config))
+    problems.extend(_across_files(workflows, config))
     return LintResult(files, tuple(sorted(problems)), tuple(workflows))
 
 
@@ -169,7 +159,14 @@ def lint_paths(
 ) -> LintResult:
     config = config or Config()
     files = discover(paths)
-    return _result(len(files), _run(files, config, progress), config)
+    scenario_files = [file for file in files if is_scenario_file(file)]
+    results = _run([file for file in files if not is_scenario_file(file)], config, progress)
+    if scenario_files:
+        from pypgflow_ops.scenarios.lint import scenario_problems
+
+        workflows = [workflow for _, workflow in results if workflow is not None]
+        results.append((scenario_problems(scenario_files, workflows, config), None))
+    return _result(len(files), results, config)
 
 
 def lint_source(data: bytes, file: str, config: Config | None = None) -> LintResult:

@@ -40,3 +40,11 @@ def workflow_schema() -> dict[str, Any]:
         (schemas_dir() / "workflow.schema.json").read_text(encoding="utf-8")
     )
     return schema
+
+
+@functools.cache
+def scenarios_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        (schemas_dir() / "scenarios.schema.json").read_text(encoding="utf-8")
+    )
+    return schema

@@ -17,14 +17,23 @@ from typing import TYPE_CHECKING, Any
 
 from pypgflow_ops import resources
 from pypgflow_ops.implicit import implicit_problems
-from pypgflow_ops.loading import Document, NodePath
-from pypgflow_ops.problems import Problem, Severity
+from pypgflow_ops.loading import Document, NodePath, shortened
+from pypgflow_ops.problems import Problem, RuleInfo, Severity, Stage
 from pypgflow_ops.schema_paths import allowed_keys, json_path
+
+SCHEMA = RuleInfo(
+    "schema",
+    Severity.ERROR,
+    "The document does not match its JSON Schema: schemas/workflow.schema.json, or "
+    "schemas/scenarios.schema.json for a scenario file.",
+    Stage.SCHEMA,
+    tunable=False,
+)
+RULES = (SCHEMA,)
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-_MAX_SHOWN = 60
 _KINDS = {
     "string": "text",
     "boolean": "true or false",
@@ -80,8 +89,7 @@ def _shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 4] + '..."'
+    return shortened(json.dumps(value, ensure_ascii=False))
 
 
 def _kinds(expected: Any) -> str:
@@ -120,14 +128,7 @@ def _unknown_keys(
         position = document.key_position((*path, key)) or document.position(path)
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
-        yield Problem(
-            file,
-            position.line,
-            position.column,
-            "schema",
-            Severity.ERROR,
-            f"{json_path(path)}: unknown key {key!r}; {hint}",
-        )
+        yield SCHEMA.problem(file, position, f"{json_path(path)}: unknown key {key!r}; {hint}")
 
 
 def _error_problems(error: ValidationError, document: Document, file: str) -> Iterator[Problem]:
@@ -140,14 +141,7 @@ def _error_problems(error: ValidationError, document: Document, file: str) -> It
     explain = _EXPLAIN.get(str(error.validator))
     detail = explain(found, error.validator_value, node) if explain else error.message[:200]
     position = document.position(path)
-    yield Problem(
-        file,
-        position.line,
-        position.column,
-        "schema",
-        Severity.ERROR,
-        f"{json_path(path)}: {detail.strip()}",
-    )
+    yield SCHEMA.problem(file, position, f"{json_path(path)}: {detail.strip()}")
 
 
 def schema_problems(document: Document, file: str, *, valid: bool) -> list[Problem]:

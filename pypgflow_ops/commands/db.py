@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pypgflow_ops.errors import EXIT_OK, error_boundary
+from pypgflow_ops.errors import ExitCode, error_boundary
+from pypgflow_ops.terminal import printable
 
 if TYPE_CHECKING:
     from pypgflow_ops.db.runtime import Step, UpgradeResult
@@ -29,27 +30,27 @@ DATABASE_URL = typer.Option(
 def upgrade(database_url: str | None = DATABASE_URL) -> int:
     """Install the runtime into an empty database or upgrade it, in one transaction."""
     from pypgflow_ops.db import runtime
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         result = runtime.upgrade(conn)
         conn.commit()
     typer.echo(describe_upgrade(result, runtime.RUNTIME_VERSION))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def status(database_url: str | None = DATABASE_URL) -> int:
     """Say which runtime version is installed and what an upgrade would do."""
     from pypgflow_ops.db import runtime
-    from pypgflow_ops.db.connect import connect, describe_target, resolve_database_url
+    from pypgflow_ops.db.connect import describe_target, resolve_database_url, session
 
     url = resolve_database_url(database_url)
-    with connect(url) as conn:
+    with session(url) as conn:
         installed = runtime.installed_version(conn)
         pending = runtime.pending_steps(conn)
-    typer.echo(f"Database: {describe_target(url)}")
+    typer.echo(printable(f"Database: {describe_target(url)}"))
     typer.echo(describe_status(installed, pending, runtime.RUNTIME_VERSION))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def describe_upgrade(result: UpgradeResult, target: int) -> str:

@@ -16,7 +16,7 @@ from types import FrameType
 
 import typer
 
-from pypgflow_ops.errors import EXIT_OK, PypgflowError
+from pypgflow_ops.errors import ExitCode, PypgflowError
 
 
 def dev(
@@ -38,16 +38,20 @@ def dev(
     from pypgflow_ops.playground.cluster import ClusterUnavailable, free_port
 
     install_dir = postgrest_dir or resources.postgrest_dir()
+    paths = paths or [Path("workflows")]
+    for path in paths:  # before anything is started
+        if not path.exists():
+            raise PypgflowError(f"{path}: no such file or folder: nothing was started")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        postgrest.locate(install_dir)  # before anything is started
+        postgrest.locate(install_dir)
         with ExitStack() as stack:
-            _serve(stack, paths or [Path("workflows")], install_dir, port or free_port(), db_port)
+            _serve(stack, paths, install_dir, port or free_port(), db_port)
     except (ClusterUnavailable, postgrest.PostgrestUnavailable) as exc:
         raise PypgflowError(str(exc)) from None
     except KeyboardInterrupt:
         typer.echo("Stopped PostgREST and PostgreSQL; removed the cluster.", err=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -95,5 +99,7 @@ def _apply(paths: list[Path], database_url: str) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
-        raise PypgflowError(f"applying {' '.join(map(str, paths))} failed: nothing was started")
+        raise PypgflowError(
+            f"applying {' '.join(map(str, paths))} failed: the cluster was stopped and removed"
+        )
     typer.echo(f"Applied {' '.join(map(str, paths))} for tenant {TENANT!r}.")

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pypgflow_ops.errors import EXIT_OK, PypgflowError, UsageError
+from pypgflow_ops.errors import ExitCode, PypgflowError, UsageError
+from pypgflow_ops.terminal import printable
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
@@ -66,6 +67,8 @@ def _load(path: Path, config: Config) -> list[Drawable]:
 
 
 def _check_output(path: Path, output: Path | None) -> None:
+    if output is not None and not output.parent.exists():  # as `dot -o`: never create folders
+        raise UsageError(f"{output}: folder {output.parent} does not exist; create it first")
     if not path.is_dir():
         return
     if output is None:
@@ -162,7 +165,7 @@ def diagram(
         scene = scene_for(drawable, highlight=highlight_problems, baseline=baseline)
         picture = draw(scene, file_format)
         for note in picture.notes:
-            typer.echo(note, err=True)
+            typer.echo(printable(note), err=True)
         if destination is None:
             typer.echo(picture.data, nl=False)
             continue
@@ -171,4 +174,4 @@ def diagram(
             destination.write_bytes(picture.data)
         except OSError as exc:
             raise PypgflowError(f"{destination}: cannot write: {exc.strerror}") from None
-    return EXIT_OK
+    return ExitCode.OK

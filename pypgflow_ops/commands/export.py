@@ -13,7 +13,7 @@ import typer
 
 from pypgflow_ops.commands.db import DATABASE_URL
 from pypgflow_ops.commands.plan import TENANT
-from pypgflow_ops.errors import EXIT_OK, PypgflowError
+from pypgflow_ops.errors import ExitCode, PypgflowError
 
 if TYPE_CHECKING:
     from pypgflow_ops.plan import LiveDefinition, LiveState
@@ -31,11 +31,24 @@ def export(
 ) -> int:
     """Write the tenant's active versions as workflow files, DIR/<name>.yaml."""
     from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.export import unfit_identity
 
     live = _live_state(database_url, checked_slug(tenant))
+    if live.runtime_version is None:
+        raise PypgflowError(
+            "the runtime is not installed in this database: nothing to export "
+            "(is --database-url the right database?)"
+        )
     if not live.tenant_exists:
         raise PypgflowError(f"no tenant {tenant!r} in this database: nothing to export")
     chosen = _chosen(live, all_versions)
+    for definition in chosen:  # before anything is written
+        unfit = unfit_identity(definition.workflow)
+        if unfit is not None:
+            raise PypgflowError(
+                f"workflow {definition.workflow.name!r} version {definition.workflow.version!r} "
+                f"cannot be exported: {unfit}; rename it in the database. Nothing was written"
+            )
     for definition in chosen:
         path = _write(out, tenant, definition, all_versions)
         if definition.drifted:
@@ -46,16 +59,16 @@ def export(
             )
     noun = "file" if len(chosen) == 1 else "files"
     typer.echo(f"Wrote {len(chosen)} workflow {noun} to {out}.")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _live_state(database_url: str | None, tenant: str) -> LiveState:
     from psycopg import IsolationLevel
 
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy.introspect import read_live_state
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
         conn.read_only = True
         return read_live_state(conn, tenant)

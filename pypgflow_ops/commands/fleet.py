@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
+from pypgflow_ops.errors import ExitCode, PypgflowError, UsageError
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
     from pypgflow_ops.deploy.fleet import FleetPlan, Source, TenantOutcome, Wanted
     from pypgflow_ops.deploy.targets import Selection
-
-EXIT_CHANGES = 2
 
 
 def _say(message: str) -> None:
@@ -69,8 +67,8 @@ def plan(
         _save(out, fleet, selection, prune)
     typer.echo(FLEET_VIEWS[output_format](fleet, color), nl=False)
     if fleet.failed:
-        return EXIT_FAILURE
-    return EXIT_CHANGES if detailed_exitcode and fleet.with_changes else EXIT_OK
+        return ExitCode.FAILURE
+    return ExitCode.CHANGES if detailed_exitcode and fleet.with_changes else ExitCode.OK
 
 
 def _tenant_options(selection: Selection) -> list[str]:
@@ -120,7 +118,10 @@ def _consented(
     from pypgflow_ops.report.fleet_views import text
 
     if not sys.stdin.isatty():
-        raise UsageError("no one is at a terminal to confirm: give --yes to apply")
+        raise PypgflowError(
+            "not applied: standard input is not a terminal, so nobody can confirm; "
+            "run again with --yes to apply without asking"
+        )
     wanted = [Wanted(tenant, source.desired) for tenant, source in sources]
     decided: dict[str, Any] = {}
     fleet = read_plan(wanted, database_url, False, lock_timeout_ms)
@@ -155,7 +156,7 @@ def apply(
         confirmed = _consented(sources, database_url, lock_timeout_ms)
         if confirmed is None:
             typer.echo("Cancelled: nothing was changed.")
-            return EXIT_FAILURE
+            return ExitCode.FAILURE
         sources = confirmed
     connect = _connector(database_url)
     if atomic:
@@ -175,12 +176,12 @@ def apply(
                 progress=progress,
             )
     typer.echo(report(outcomes), nl=False)
-    return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+    return ExitCode.FAILURE if any(o.failed for o in outcomes) else ExitCode.OK
 
 
 def _result(outcome: TenantOutcome) -> str:
     from pypgflow_ops.plan import Action
-    from pypgflow_ops.report.text import printable
+    from pypgflow_ops.terminal import printable
 
     name = printable(outcome.tenant)
     if outcome.outcome is None:

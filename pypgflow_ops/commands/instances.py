@@ -20,8 +20,9 @@ from pypgflow_ops.commands.runtime_options import (
     chosen_format,
     json_object,
     subject,
+    utf8,
 )
-from pypgflow_ops.errors import EXIT_OK, UsageError, error_boundary
+from pypgflow_ops.errors import ExitCode, UsageError, error_boundary
 from pypgflow_ops.report.rows import RowFormat, render_json, render_table
 
 app = typer.Typer(help="Start, list and move workflow instances.", no_args_is_help=True)
@@ -36,6 +37,7 @@ INSTANCE_COLUMNS = (
     "created_at",
     "completed_at",
 )
+BIGINT_MAX = 2**63 - 1  # PostgreSQL's LIMIT is a bigint
 HISTORY_COLUMNS = (
     "sequence",
     "from_state",
@@ -63,10 +65,14 @@ def _report(rows: Sequence[dict[str, Any]], output_format: RowFormat | None, *, 
 
 
 def start(
-    entity_table: str = typer.Argument(..., help="The entity's table, e.g. orders."),
-    entity_id: str = typer.Argument(..., help="The entity's id, e.g. 123."),
+    entity_table: str = typer.Argument(..., help="The entity's table, e.g. orders.", callback=utf8),
+    entity_id: str = typer.Argument(..., help="The entity's id, e.g. 123.", callback=utf8),
     workflow: str | None = typer.Option(
-        None, "--workflow", help="Start the active version of this workflow.", show_default=False
+        None,
+        "--workflow",
+        help="Start the active version of this workflow.",
+        show_default=False,
+        callback=utf8,
     ),
     workflow_id: str | None = typer.Option(
         None, "--workflow-id", help="Start this version (its id).", show_default=False
@@ -93,17 +99,25 @@ def start(
             cur, entity_table, entity_id, workflow=workflow, workflow_id=definition, metadata=values
         )
     _report([row], output_format, one=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def list_(
-    workflow: str | None = typer.Option(None, "--workflow", help="Only this workflow's."),
-    state: str | None = typer.Option(None, "--state", help="Only those in this state."),
-    entity_table: str | None = typer.Option(None, "--entity-table", help="Only this table's."),
-    entity_id: str | None = typer.Option(None, "--entity-id", help="Only this entity id's."),
+    workflow: str | None = typer.Option(
+        None, "--workflow", help="Only this workflow's.", callback=utf8
+    ),
+    state: str | None = typer.Option(
+        None, "--state", help="Only those in this state.", callback=utf8
+    ),
+    entity_table: str | None = typer.Option(
+        None, "--entity-table", help="Only this table's.", callback=utf8
+    ),
+    entity_id: str | None = typer.Option(
+        None, "--entity-id", help="Only this entity id's.", callback=utf8
+    ),
     running: bool = typer.Option(False, "--running", help="Only unfinished instances."),
     completed: bool = typer.Option(False, "--completed", help="Only finished instances."),
-    limit: int = typer.Option(100, "--limit", min=1, help="At most this many."),
+    limit: int = typer.Option(100, "--limit", min=1, max=BIGINT_MAX, help="At most this many."),
     tenant: str = TENANT,
     database_url: str | None = DATABASE_URL,
     output_format: RowFormat | None = FORMAT,
@@ -127,19 +141,23 @@ def list_(
     with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
         rows = calls.list_instances(cur, where)
     _report(rows, output_format, one=False)
-    return EXIT_OK
+    if len(rows) == limit and chosen_format(output_format) is RowFormat.TABLE:
+        typer.echo(f"The newest {limit} shown; there may be more: --limit N shows N.", err=True)
+    return ExitCode.OK
 
 
 def transition(
     instance_id: str = typer.Argument(..., help="The instance's id."),
-    to_state: str = typer.Argument(..., help="The state to move it to."),
+    to_state: str = typer.Argument(..., help="The state to move it to.", callback=utf8),
     executed_by: str = typer.Option(
-        ..., "--executed-by", help="Who makes the move, recorded in the history."
+        ..., "--executed-by", help="Who makes the move, recorded in the history.", callback=utf8
     ),
     context: str | None = typer.Option(
         None, "--context", help="Information for this move, a JSON object.", show_default=False
     ),
-    notes: str | None = typer.Option(None, "--notes", help="A note for the history."),
+    notes: str | None = typer.Option(
+        None, "--notes", help="A note for the history.", callback=utf8
+    ),
     tenant: str = TENANT,
     database_url: str | None = DATABASE_URL,
     output_format: RowFormat | None = FORMAT,
@@ -157,7 +175,7 @@ def transition(
             cur, instance, to_state, executed_by=executed_by, notes=notes, context=values
         )
     _report([row], output_format, one=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def history(
@@ -179,7 +197,7 @@ def history(
         typer.echo(render_json(rows), nl=False)
     else:
         typer.echo(render_table(rows, HISTORY_COLUMNS, empty="No history."), nl=False)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 app.command("start")(error_boundary(start))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -15,10 +14,6 @@ class LintFormat(StrEnum):
     JSON = "json"
     GITHUB = "github"
     SARIF = "sarif"
-
-
-def _wants_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: non-empty
 
 
 def lint(
@@ -44,6 +39,7 @@ def lint(
     from pypgflow_ops.lint import lint_paths
     from pypgflow_ops.progress import Bar
     from pypgflow_ops.report.lint import LINT_FORMATS
+    from pypgflow_ops.terminal import wants_color
 
     config = load_config(config_file)
     if not paths:
@@ -57,5 +53,5 @@ def lint(
             )
     with Bar("Linting") as progress:
         result = lint_paths(paths, config, progress)
-    typer.echo(LINT_FORMATS[output_format](result, color=_wants_color()), nl=False)
+    typer.echo(LINT_FORMATS[output_format](result, color=wants_color()), nl=False)
     return result.exit_code

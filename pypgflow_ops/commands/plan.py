@@ -1,12 +1,11 @@
 """`pypgflow-ops plan` and `pypgflow-ops apply`: what the repository would change, and changing it.
 
 plan exits 0 on success and 1 on an error (lint error, conflict, drift, unreachable database);
-with --detailed-exitcode, 0 means no changes and 2 changes to apply.
+with --detailed-exitcode, 0 means no changes and 2 changes to apply (errors.ExitCode).
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -15,10 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from typer._click import Context
+from typer._click.exceptions import UsageError as CommandLineError
+from typer.core import TyperCommand
 
 from pypgflow_ops.commands.db import DATABASE_URL
-from pypgflow_ops.errors import EXIT_FAILURE, EXIT_OK, PypgflowError, UsageError
+from pypgflow_ops.errors import ExitCode, PypgflowError, UsageError
 from pypgflow_ops.report.plan_views import PLAN_VIEWS
+from pypgflow_ops.terminal import printable, wants_color
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
@@ -28,7 +31,20 @@ if TYPE_CHECKING:
     from pypgflow_ops.model import Workflow
     from pypgflow_ops.plan import LiveState, Origin, Plan
 
-EXIT_CHANGES = 2
+DETAILED_EXITCODE = "--detailed-exitcode"
+
+
+class DetailedExitcodeCommand(TyperCommand):
+    """plan's command line: with --detailed-exitcode, 2 means changes, so a usage error exits 1."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        options = args[: args.index("--")] if "--" in args else [*args]  # the parser eats args
+        try:
+            return super().parse_args(ctx, args)
+        except CommandLineError as exc:
+            if DETAILED_EXITCODE in options:
+                exc.exit_code = ExitCode.FAILURE
+            raise
 
 
 TENANT = typer.Option(
@@ -64,10 +80,6 @@ if TYPE_CHECKING:
     PlanFormat = str
 else:  # typer offers an enum's values as the choices: built from the views table, not repeated
     PlanFormat = StrEnum("PlanFormat", {name: name for name in PLAN_VIEWS})
-
-
-def _wants_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _linted(paths: list[Path], config: Config) -> tuple[list[Path], tuple[Workflow, ...]]:
@@ -133,7 +145,7 @@ def plan(
         None, "--out", help="Save the plan, for `apply --plan FILE`.", show_default=False
     ),
     detailed_exitcode: bool = typer.Option(
-        False, "--detailed-exitcode", help="Exit 0 with no changes, 2 with changes, 1 on error."
+        False, DETAILED_EXITCODE, help="Exit 0 with no changes, 2 with changes, 1 on error."
     ),
     prune: bool = PRUNE,
     lock_timeout: str | None = LOCK_TIMEOUT,
@@ -161,18 +173,18 @@ def plan(
             detailed_exitcode=detailed_exitcode,
             prune=prune,
             lock_timeout_ms=timeout,
-            color=_wants_color(),
+            color=wants_color(),
         )
     [(tenant_slug, desired, origin)] = [(w.tenant, w.desired, w.origin) for w in wanted]
     live = _read_live_state(database_url, tenant_slug, desired, timeout)
     planned = plan_against(tenant_slug, desired, live, prune=prune, origin=origin)
     if out is not None:
         _save(out, planned, desired, live, prune)
-    context = ViewContext(desired, live, color=_wants_color())
+    context = ViewContext(desired, live, color=wants_color())
     typer.echo(PLAN_VIEWS[output_format](planned, context), nl=False)
     if planned.errors:
-        return EXIT_FAILURE
-    return EXIT_CHANGES if detailed_exitcode and planned.has_changes else EXIT_OK
+        return ExitCode.FAILURE
+    return ExitCode.CHANGES if detailed_exitcode and planned.has_changes else ExitCode.OK
 
 
 def _read_live_state(
@@ -183,11 +195,11 @@ def _read_live_state(
 ) -> LiveState:
     from psycopg import IsolationLevel
 
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy.fleet import wait_for_applies
     from pypgflow_ops.deploy.introspect import read_live_state
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
         conn.read_only = True
         wait_for_applies(conn, [tenant], _say, lock_timeout_ms)
@@ -205,11 +217,11 @@ def _save(
     from pypgflow_ops.deploy.fingerprint import fingerprint
 
     if planned.errors:
-        typer.echo(f"The plan was not saved to {out}: it has errors.", err=True)
+        typer.echo(printable(f"The plan was not saved to {out}: it has errors."), err=True)
         return
     saved_plan.write(out, saved_plan.saved(planned, desired, fingerprint(live), prune=prune))
     command = shlex.join(["apply", "--plan", str(out), "--tenant", planned.tenant])
-    typer.echo(f"Saved the plan to {out}: apply it with `{command}`.", err=True)
+    typer.echo(printable(f"Saved the plan to {out}: apply it with `{command}`."), err=True)
 
 
 def apply(
@@ -238,7 +250,7 @@ def apply(
 ) -> int:
     """Apply the repository's workflow definitions to the database, in one transaction."""
     from pypgflow_ops.commands import fleet
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy import apply as deploy
     from pypgflow_ops.deploy import identity
     from pypgflow_ops.report import plan_text
@@ -260,14 +272,19 @@ def apply(
     source = _source(list(target.paths), plan_file, tenant_slug, prune, config, bool(paths))
 
     def show(plan: Plan) -> None:
-        typer.echo(plan_text.render(plan, color=_wants_color()), nl=False)
+        typer.echo(plan_text.render(plan, color=wants_color()), nl=False)
 
     def confirm() -> bool:
-        if yes or not sys.stdin.isatty():
+        if yes:
             return True
+        if not sys.stdin.isatty():
+            raise PypgflowError(
+                "not applied: standard input is not a terminal, so nobody can confirm; "
+                "run again with --yes to apply without asking"
+            )
         return typer.confirm("Apply these changes?", default=False)
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         outcome = deploy.apply(
             conn,
             tenant_slug,
@@ -327,10 +344,10 @@ def _source(
 
 def _reported(outcome: Outcome) -> int:
     if outcome.plan.errors:
-        return EXIT_FAILURE
+        return ExitCode.FAILURE
     if outcome.deployment_id is not None:
         typer.echo(f"Applied (deployment {outcome.deployment_id}).")
     elif outcome.plan.has_changes:
         typer.echo("Cancelled: nothing was changed.")
-        return EXIT_FAILURE
-    return EXIT_OK
+        return ExitCode.FAILURE
+    return ExitCode.OK

@@ -11,8 +11,9 @@ from pypgflow_ops.commands.runtime_options import (
     TENANT,
     chosen_format,
     subject,
+    utf8,
 )
-from pypgflow_ops.errors import EXIT_OK, error_boundary
+from pypgflow_ops.errors import ExitCode, error_boundary
 from pypgflow_ops.report.rows import RowFormat, render_json, render_table
 
 app = typer.Typer(help="List and show the tenant's applied workflows.", no_args_is_help=True)
@@ -39,13 +40,13 @@ def list_(
         typer.echo(render_json(rows), nl=False)
     else:
         typer.echo(render_table(rows, LIST_COLUMNS, empty="No workflows."), nl=False)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def show(
-    name: str = typer.Argument(..., help="The workflow's name."),
+    name: str = typer.Argument(..., help="The workflow's name.", callback=utf8),
     version: str | None = typer.Option(
-        None, "--version", help="Default: the active version.", show_default=False
+        None, "--version", help="Default: the active version.", show_default=False, callback=utf8
     ),
     tenant: str = TENANT,
     database_url: str | None = DATABASE_URL,
@@ -66,7 +67,7 @@ def show(
             "transitions": detail.transitions,
         }
         typer.echo(render_json(document), nl=False)
-        return EXIT_OK
+        return ExitCode.OK
     workflow = detail.workflow
     state = "active" if workflow["active"] else "retired" if workflow["retired_at"] else "inactive"
     typer.echo(
@@ -77,7 +78,7 @@ def show(
         + render_table(detail.transitions, TRANSITION_COLUMNS, empty="none"),
         nl=False,
     )
-    return EXIT_OK
+    return ExitCode.OK
 
 
 app.command("list")(error_boundary(list_))

@@ -1,10 +1,15 @@
-"""Find the database URL and connect, turning every connection failure into one clear line."""
+"""Find the database URL and connect: the database boundary, where every psycopg error becomes one
+clear line (a PypgflowError) that never shows the URL's password."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote
 
 import psycopg
 from psycopg import pq
@@ -15,6 +20,33 @@ from pypgflow_ops.errors import PypgflowError
 CONNECT_TIMEOUT_SECONDS = 10
 
 _TARGET_KEYS = ("host", "port", "dbname", "user")
+
+# Where a password can be written, read from the text itself: a malformed URL cannot be parsed, and
+# libpq quotes it in its message. The userinfo of a URI ends at its first "@" for libpq, but at the
+# last for whoever typed an unescaped "@" or "/" in the password: both are hidden.
+_PASSWORDS = (
+    re.compile(r"://[^:/?#@]*:([^/?#@]*)@"),
+    re.compile(r"://[^:/?#@]*:(.*)@"),
+    re.compile(r"password\s*=\s*('(?:[^'\\]|\\.)*'?|[^\s&]*)", re.IGNORECASE),
+)
+
+
+class DatabaseError(PypgflowError):
+    """The database refused or failed a command's work."""
+
+
+def redacted(text: str, url: str) -> str:
+    """`text` with every form of the password written in `url` replaced by `***`."""
+    secrets: set[str] = set()
+    for pattern in _PASSWORDS:
+        for found in pattern.findall(url):
+            value = found.strip("'").replace("\\'", "'")
+            for piece in (value, *value.split("@")):
+                secrets.update(s for s in (piece, unquote(piece)) if s)
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
 
 # psycopg also logs the errors it ignores while cleaning up after the one it raises (a pipeline on
 # a lost connection); without a handler, Python prints them to stderr beside our one line.
@@ -40,7 +72,7 @@ def describe_target(url: str) -> str:
         value = given.get(key) or defaults.get(key)
         if value:
             parts.append(f"{'database' if key == 'dbname' else key} {value.decode()}")
-    return ", ".join(parts) or "the libpq defaults"
+    return redacted(", ".join(parts), url) or "the libpq defaults"
 
 
 def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
@@ -56,10 +88,23 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[A
             prepare_threshold=None,
         )
     except psycopg.ProgrammingError as exc:
-        raise PypgflowError(
-            f"invalid database URL: {one_line(exc)} (use postgresql://user@host:port/database)"
+        reason = redacted(one_line(exc), url)
+        raise DatabaseError(
+            f"invalid database URL: {reason} (use postgresql://user@host:port/database)"
         ) from None
     except psycopg.OperationalError as exc:
-        raise PypgflowError(
-            f"cannot connect to PostgreSQL ({describe_target(url)}): {one_line(exc)}"
+        reason = redacted(one_line(exc), url)
+        raise DatabaseError(
+            f"cannot connect to PostgreSQL ({describe_target(url)}): {reason}"
         ) from None
+
+
+@contextmanager
+def session(url: str) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+    """A connection for a command's work, committed at the end; any database error on the way is
+    a DatabaseError (one line, exit 1), not an internal error."""
+    try:
+        with connect(url) as conn:
+            yield conn
+    except psycopg.Error as exc:
+        raise DatabaseError(f"the database refused: {redacted(one_line(exc), url)}") from None

@@ -25,7 +25,7 @@ from pypgflow_ops.deploy.write import ensure_tenant, execute, record_deployment
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import LiveState, Origin, Plan, RuntimeAction, make_plan
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 
 class StalePlanError(PypgflowError):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.problems import Severity
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config

@@ -21,7 +21,7 @@ from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.files import read_regular_file
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import Origin, Plan
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config

@@ -61,10 +61,10 @@ def from_database(database_url: str | None, tenant: str) -> Baseline:
     """The tenant's active versions, read once, in one read-only snapshot."""
     from psycopg import IsolationLevel
 
-    from pypgflow_ops.db.connect import connect, resolve_database_url
+    from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy.introspect import active_workflows
 
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         active = active_workflows(conn, tenant)

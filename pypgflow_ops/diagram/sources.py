@@ -14,8 +14,9 @@ from pypgflow_ops.config import Config
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.problems import LintResult, Problem, Severity
+from pypgflow_ops.rules.reachability import NO_PATH_TO_FINAL, UNREACHABLE_STATE
 
-HIGHLIGHTED_RULES = frozenset({"unreachable-state", "no-path-to-final"})
+HIGHLIGHTED_RULES = frozenset({UNREACHABLE_STATE.id, NO_PATH_TO_FINAL.id})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,14 @@ from typing import Any
 
 import yaml
 
+from pypgflow_ops.loading.agreement import check_all
 from pypgflow_ops.loading.builder import MAX_DEPTH, Builder, NeedsPositions
 from pypgflow_ops.loading.document import Document, Loaded
-from pypgflow_ops.loading.refusal import Refusal, position_of
-from pypgflow_ops.loading.scalars import ImplicitScalar, NodePath, describe
-from pypgflow_ops.loading.text import character_problems, decode
+from pypgflow_ops.loading.refusal import YAML_SYNTAX, Refusal, position_of
+from pypgflow_ops.loading.scalars import ImplicitScalar, NodePath, describe, shortened
+from pypgflow_ops.loading.text import character_problems, decode, refuse_directives
 from pypgflow_ops.model import Position
-from pypgflow_ops.problems import Problem, Severity
+from pypgflow_ops.problems import Problem
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
@@ -29,6 +30,7 @@ __all__ = [
     "NodePath",
     "describe",
     "load",
+    "shortened",
 ]
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -36,15 +38,25 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _problem(file: str, position: Position, rule: str, message: str) -> Problem:
-    return Problem(file, position.line, position.column, rule, Severity.ERROR, message)
+def _check_syntax(text: str, loader: type[yaml.SafeLoader]) -> None:
+    parser = loader(text)
+    try:
+        check_all(iter(parser.get_event, None), text)
+    finally:
+        parser.dispose()
 
 
 def _parse(builder: Builder, text: str, loader: type[yaml.SafeLoader]) -> dict[str, Any]:
     parser = loader(text)
+    # Both parsers return None after the last event: a C-level iterator, no generator frames.
+    events = iter(parser.get_event, None)
     try:
-        # Both parsers return None after the last event: a C-level iterator, no generator frames.
-        return builder.document(iter(parser.get_event, None))
+        try:
+            return builder.document(events)
+        except Refusal:
+            # A syntax error anywhere wins: the parsers find it at different points of the file.
+            _check_syntax(text, loader)
+            raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or exc.context or "not valid YAML"
@@ -52,10 +64,10 @@ def _parse(builder: Builder, text: str, loader: type[yaml.SafeLoader]) -> dict[s
             detail += f" ({exc.context} at line {exc.context_mark.line + 1})"
         position = position_of(mark) if mark is not None else Position(1, 1)
         raise Refusal(
-            "yaml-syntax", position, f"{detail}; check the indentation, quotes and brackets"
+            YAML_SYNTAX, position, f"{detail}; check the indentation, quotes and brackets"
         ) from None
     except yaml.YAMLError as exc:
-        raise Refusal("yaml-syntax", Position(1, 1), str(exc).splitlines()[0]) from None
+        raise Refusal(YAML_SYNTAX, Position(1, 1), str(exc).splitlines()[0]) from None
     finally:
         parser.dispose()
 
@@ -76,22 +88,22 @@ def load(
         text = decode(data)
         problems = character_problems(text)
         if problems:
-            return Loaded(None, tuple(_problem(file, p, "yaml-syntax", m) for p, m in problems))
-        builder = Builder(every_position)
+            return Loaded(None, tuple(YAML_SYNTAX.problem(file, p, m) for p, m in problems))
+        refuse_directives(text)
+        builder = Builder(text, every_position)
         root = _parse(builder, text, loader)
     except NeedsPositions:
         return load(data, file, loader=loader, every_position=True)
     except Refusal as refusal:
-        return Loaded(None, (_problem(file, refusal.position, refusal.rule, refusal.message),))
+        return Loaded(None, (refusal.rule.problem(file, refusal.position, refusal.message),))
     return Loaded(Document(root, builder.values, builder.keys, tuple(builder.implicit)))
 
 
 def too_large(file: str, size: int, max_size: int) -> Problem:
     """The problem for a file refused unread because of its size."""
-    return _problem(
+    return YAML_SYNTAX.problem(
         file,
         Position(1, 1),
-        "yaml-syntax",
         f"file is {size:,} bytes, over the limit of {max_size:,}; split it or raise "
         "max-file-size in the configuration",
     )

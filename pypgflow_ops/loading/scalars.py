@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pypgflow_ops.loading.refusal import Refusal
+from pypgflow_ops.loading.refusal import YAML_ANCHOR, YAML_SYNTAX, Refusal
 from pypgflow_ops.model import Position
 
 NodePath = tuple[str | int, ...]
@@ -50,9 +50,11 @@ def plain_text(event: yaml.Event) -> str | None:
     text: str = event.value
     if event.implicit[0]:  # plain: may be converted, cannot hold escapes
         return None if not text[:1].isalpha() or text in _CONVERTED_WORDS else text
-    if event.style == '"' and _CONTROL.search(text):
-        return None
-    return text
+    if event.style == "'":
+        return text
+    if event.style == '"' and not _CONTROL.search(text):
+        return text
+    return None  # a block scalar (| or >), or escapes to check
 
 
 # Escapes in double-quoted text can write any character; tab and line breaks are ordinary text.
@@ -67,6 +69,14 @@ def escaped_control(event: yaml.ScalarEvent) -> str | None:
     return found.group() if found else None
 
 
+SHOWN_LENGTH = 40
+
+
+def shortened(text: str) -> str:
+    """Text from a file as written, cut short for a message (a number can have 4,000 digits)."""
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
 def describe(value: Any) -> str:
     """How YAML read a scalar, for messages: `null`, `the boolean false`, `the number 1.1`."""
     if value is None:
@@ -75,7 +85,10 @@ def describe(value: Any) -> str:
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):  # y / n: text to PyYAML, booleans to other YAML 1.1 readers
         return "a boolean by other YAML 1.1 tools"
-    return f"the number {value}"
+    digits = str(value)
+    if len(digits) > SHOWN_LENGTH:
+        return f"a {len(digits.lstrip('-'))}-digit number"
+    return f"the number {digits}"
 
 
 def _integer(tag: str, text: str, position: Position) -> int:
@@ -91,7 +104,7 @@ def _integer(tag: str, text: str, position: Position) -> int:
     # Hex, octal and base-60 forms convert without that limit, and then fail when printed.
     if value is None or value.bit_length() >= _MAX_INT_BITS:
         raise Refusal(
-            "yaml-syntax", position, "integer too large to convert; quote it if it is an identifier"
+            YAML_SYNTAX, position, "integer too large to convert; quote it if it is an identifier"
         )
     return value
 
@@ -122,11 +135,11 @@ def convert(text: str, position: Position) -> Any:
         value = _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, text))
         if value != value or value in (float("inf"), float("-inf")):
             raise Refusal(
-                "yaml-syntax", position, f'{text} is not a number JSON can hold; quote it: "{text}"'
+                YAML_SYNTAX, position, f'{text} is not a number JSON can hold; quote it: "{text}"'
             )
         return as_stored(value)
     if tag == "tag:yaml.org,2002:merge":
-        raise Refusal("yaml-anchor", position, "merge keys (<<) are not allowed")
+        raise Refusal(YAML_ANCHOR, position, "merge keys (<<) are not allowed")
     return text
 
 

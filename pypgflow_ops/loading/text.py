@@ -1,4 +1,5 @@
-"""Checks on the raw text, before any parsing: encoding, tabs, control characters, line breaks.
+"""Checks on the raw text, before any parsing: encoding, tabs, control characters, line breaks,
+directives.
 
 libyaml accepts tabs in places where the pure-Python parser does not; refusing them all makes both
 parsers agree. Line breaks other than LF and CRLF are refused so that every tool (editors, CI
@@ -7,9 +8,10 @@ annotations, both parsers) counts lines the same way.
 
 from __future__ import annotations
 
+import io
 import re
 
-from pypgflow_ops.loading.refusal import Refusal
+from pypgflow_ops.loading.refusal import YAML_SYNTAX, Refusal
 from pypgflow_ops.model import Position
 
 # Tab; C0 controls but LF and CR; a CR not followed by LF; DEL and the C1 controls (NEL
@@ -26,7 +28,7 @@ def decode(data: bytes) -> str:
         valid = data[: exc.start].decode("utf-8")
         line_start = valid.rfind("\n") + 1
         raise Refusal(
-            "yaml-syntax",
+            YAML_SYNTAX,
             Position(valid.count("\n") + 1, len(valid) - line_start + 1),
             f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
         ) from None
@@ -60,3 +62,19 @@ def character_problems(text: str) -> list[tuple[Position, str]]:
             seen.add((line, message))
             found.append((Position(line, index - line_start + 1), message))
     return found
+
+
+def refuse_directives(text: str) -> None:
+    """Refuses a directive (`%YAML 1.2`, `%TAG`, ...) before the document: files are read as
+    YAML 1.1 whatever a directive says, and the two parsers disagree on unknown ones."""
+    for number, line in enumerate(io.StringIO(text), start=1):  # lazily: stops at the document
+        if line.startswith("%"):
+            name = line.split(maxsplit=1)[0]
+            raise Refusal(
+                YAML_SYNTAX,
+                Position(number, 1),
+                f"the {name} directive is not allowed: this tool reads YAML 1.1, strictly; "
+                "remove the line",
+            )
+        if line.strip() and not line.lstrip().startswith("#"):
+            return  # the document has begun: a `%` further down is part of it

@@ -45,7 +45,7 @@ def list_workflows(cur: Cursor) -> list[Row]:
 def show_workflow(cur: Cursor, name: str, version: str | None) -> WorkflowDetail:
     workflow = cur.execute(query("workflow"), {"name": name, "version": version}).fetchone()
     if workflow is None:
-        shown = f"{name!r} version {version!r}" if version else repr(name)
+        shown = f"{name!r} version {version!r}" if version is not None else repr(name)
         raise PypgflowError(
             f"no workflow {shown} in this tenant: `pypgflow-ops workflows list` lists them"
         )

@@ -19,16 +19,15 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from pypgflow_ops.db.connect import connect, resolve_database_url
-from pypgflow_ops.db.runtime import installed_version
+from pypgflow_ops.db.connect import resolve_database_url, session
+from pypgflow_ops.db.runtime import DEFAULT_NAMES, installed_version
+from pypgflow_ops.deploy.sql import statement
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.report.rows import cell
 from pypgflow_ops.runtime_errors import kind_of
 from pypgflow_ops.sqltemplates import render
 
-AUTHENTICATED = "pypgflow_authenticated"
-SCHEMA = "pypgflow"
-API = "api"
+AUTHENTICATED = DEFAULT_NAMES.authenticated_role
 
 Row = dict[str, Any]
 Cursor = psycopg.Cursor[Row]
@@ -41,21 +40,35 @@ class RuntimeRefused(PypgflowError):
 @functools.cache
 def query(name: str) -> sql.SQL:
     """`sql_templates/operate/<name>.sql` rendered: only quoted identifiers are filled in."""
-    return sql.SQL(render(f"operate/{name}.sql", schema=SCHEMA, api=API))
+    return sql.SQL(
+        render(f"operate/{name}.sql", schema=DEFAULT_NAMES.schema, api=DEFAULT_NAMES.api)
+    )
 
 
 @contextmanager
 def tenant_request(database_url: str | None, tenant: str, sub: str) -> Iterator[Cursor]:
     """A cursor inside one transaction running as `tenant`'s JWT with subject `sub`."""
-    with connect(resolve_database_url(database_url)) as conn:
+    with session(resolve_database_url(database_url)) as conn:
         tenant_id = _tenant_id(conn, tenant)
         claims = json.dumps({"role": AUTHENTICATED, "tenant_id": str(tenant_id), "sub": sub})
         try:
             with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-                cur.execute(query("begin_request"), {"role": AUTHENTICATED, "claims": claims})
+                _begin_request(cur, claims)
                 yield cur
         except psycopg.Error as exc:
             raise refused(exc) from None
+
+
+def _begin_request(cur: Cursor, claims: str) -> None:
+    try:
+        cur.execute(query("begin_request"), {"role": AUTHENTICATED, "claims": claims})
+    except psycopg.errors.InsufficientPrivilege:
+        user = cur.connection.info.user
+        raise PypgflowError(
+            f"role {user!r} may not act as {AUTHENTICATED}, which the runtime commands do (as "
+            f"PostgREST does): as a superuser, run GRANT {AUTHENTICATED} TO "
+            f"{sql.Identifier(user).as_string(None)}"
+        ) from None
 
 
 def _tenant_id(conn: psycopg.Connection[Any], tenant: str) -> uuid.UUID:
@@ -64,7 +77,7 @@ def _tenant_id(conn: psycopg.Connection[Any], tenant: str) -> uuid.UUID:
             "the runtime is not installed in this database: run `pypgflow-ops db upgrade`, "
             "or apply workflows with `pypgflow-ops apply`"
         )
-    row = conn.execute(query("tenant_id"), {"tenant": tenant}).fetchone()
+    row = conn.execute(statement("live_tenant"), {"tenant": tenant}).fetchone()
     conn.rollback()  # the request's transaction starts afresh
     if row is None:
         raise PypgflowError(

@@ -49,8 +49,12 @@ def start_cluster(
     port: int = 0,
     prefix: str = "pypgflow-pg-",
     find: Callable[[str], str | None] = pg_binary,
+    password: str | None = None,
 ) -> Cluster:
-    """Start a cluster on `port` (0: a free one); `stack` stops it and removes its folder."""
+    """Start a cluster on `port` (0: a free one); `stack` stops it and removes its folder.
+
+    With `password`, `postgres` must give it (scram-sha-256) instead of being trusted.
+    """
     initdb, pg_ctl = find("initdb"), find("pg_ctl")
     if initdb is None or pg_ctl is None:
         raise ClusterUnavailable("no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin")
@@ -58,7 +62,12 @@ def start_cluster(
     stack.callback(shutil.rmtree, home, ignore_errors=True)
     run_as = _unprivileged(home)
     data, port = home / "data", port or free_port()
-    initdb_options = ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]
+    initdb_options = ["-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "--auth=trust"]
+    if password is not None:
+        password_file = home / "password"
+        password_file.write_text(password, encoding="utf-8")
+        password_file.chmod(0o644)  # read by the unprivileged user; removed with `home`
+        initdb_options[-1:] = ["--auth=scram-sha-256", f"--pwfile={password_file}"]
     _run([*run_as, initdb, "-D", str(data), *initdb_options], "initdb")
     server_options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 {FAST_SETTINGS}"
     start = [*run_as, pg_ctl, "-D", str(data), "-l", str(home / "log"), "-w", "-o", server_options]

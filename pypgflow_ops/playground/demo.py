@@ -14,12 +14,13 @@ from typing import Any
 
 import psycopg
 
+from pypgflow_ops.db.runtime import DEFAULT_NAMES
 from pypgflow_ops.operate.session import query
 from pypgflow_ops.playground.jwt import hs256
-from pypgflow_ops.playground.postgrest import grant_authenticator
+from pypgflow_ops.playground.postgrest import create_authenticator, grant_runtime_roles
 
 TENANT = "demo"
-ROLE = "pypgflow_authenticated"
+ROLE = DEFAULT_NAMES.authenticated_role
 
 
 class NoDemoTenant(Exception):
@@ -28,7 +29,8 @@ class NoDemoTenant(Exception):
 
 def prepare(conn: psycopg.Connection[Any], tenant: str, password: str | None) -> tuple[str, str]:
     """The authenticator role; the tenant's id and the first of its workflows."""
-    grant_authenticator(conn, password)
+    create_authenticator(conn, password)
+    grant_runtime_roles(conn)
     row = conn.execute(query("playground_tenant"), {"tenant": tenant}).fetchone()
     if row is None:
         raise NoDemoTenant(f"tenant {tenant!r} has no workflows: apply some first")

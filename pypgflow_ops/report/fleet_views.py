@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pypgflow_ops.deploy.fleet import FleetPlan, TenantPlan
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 FLEET_JSON_FORMAT = 1
 COMMENT_LIMIT = 65_536

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import Action, Change, ElementChanges, LiveState, Plan, RuntimeAction
 from pypgflow_ops.report.plan_text import source, summary
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 MAX_DIAGRAMS = 10
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~"})

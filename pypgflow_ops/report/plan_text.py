@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pypgflow_ops.plan import Action, Change, ElementChanges, Origin, Plan, RuntimeAction
-from pypgflow_ops.report.text import printable
+from pypgflow_ops.terminal import printable
 
 _RESET = "\x1b[0m"
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
+import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
+
+from pypgflow_ops.terminal import printable
 
 Row = Mapping[str, Any]
 
@@ -35,11 +37,9 @@ def render_json(value: object) -> str:
     return json.dumps(value, default=_json_value, ensure_ascii=False, indent=2) + "\n"
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def cell(value: object) -> str:
-    """A value on one line: control characters (newlines, terminal escapes) written as escapes."""
+    """A value on one line: control and format characters (newlines, terminal escapes, bidi
+    overrides) written as escapes."""
     if value is None:
         text = ""
     elif isinstance(value, bool):
@@ -50,7 +50,7 @@ def cell(value: object) -> str:
         text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     else:
         text = str(value)
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    return printable(text)
 
 
 def render_table(rows: Sequence[Row], columns: Sequence[str], *, empty: str) -> str:
@@ -58,10 +58,25 @@ def render_table(rows: Sequence[Row], columns: Sequence[str], *, empty: str) -> 
     if not rows:
         return f"{empty}\n"
     cells = [[cell(row[c]) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    widths = [
+        max(_columns(c), *(_columns(line[i]) for line in cells)) for i, c in enumerate(columns)
+    ]
     lines = [columns, *cells]
     return "".join(
-        "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
+        "  ".join(
+            text + " " * (width - _columns(text)) for text, width in zip(line, widths, strict=True)
+        ).rstrip()
         + "\n"
         for line in lines
+    )
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns `text` takes: wide and full-width characters take two,
+    combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in text
     )

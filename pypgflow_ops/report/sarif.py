@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 (OASIS), as GitHub code scanning accepts it: every catalog rule, then the results.
+"""SARIF 2.1.0 (OASIS), as GitHub code scanning accepts it: every rule, then the results.
 
 Rules carry fullDescription and help text as well as the schema's minimum: code scanning shows them
 beside each alert.
@@ -15,9 +15,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from pypgflow_ops import __version__
-from pypgflow_ops.problems import LintResult, Problem
-from pypgflow_ops.rules import catalog
+from pypgflow_ops import __version__, rules
+from pypgflow_ops.problems import LintResult, Problem, RuleInfo
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -25,7 +24,7 @@ SCHEMA_URI = (
 TOOL_URI = "https://github.com/pypgflow/pypgflow-ops"
 
 
-def _rule(rule: catalog.RuleInfo) -> dict[str, Any]:
+def _rule(rule: RuleInfo) -> dict[str, Any]:
     return {
         "id": rule.id,
         "shortDescription": {"text": rule.summary},
@@ -65,7 +64,7 @@ def _result(problem: Problem, rule_index: int, artifact: dict[str, str]) -> dict
 
 
 def render(result: LintResult, *, color: bool = False) -> str:
-    rule_index = {rule.id: index for index, rule in enumerate(catalog.RULES)}
+    rule_index = {rule.id: index for index, rule in enumerate(rules.RULES)}
     # One location object per file, shared by its results: paths repeat, and URI-quoting is slow.
     artifacts = {problem.file: _artifact_location(problem.file) for problem in result.problems}
     run = {
@@ -74,7 +73,7 @@ def render(result: LintResult, *, color: bool = False) -> str:
                 "name": "pypgflow-ops",
                 "version": __version__,
                 "informationUri": TOOL_URI,
-                "rules": [_rule(rule) for rule in catalog.RULES],
+                "rules": [_rule(rule) for rule in rules.RULES],
             }
         },
         "columnKind": "unicodeCodePoints",

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from pypgflow_ops.problems import LintResult, Problem, Severity
+from pypgflow_ops.terminal import printable
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
 _RULE = "\x1b[36m"
 _SEVERITY = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
 _PASSED = "\x1b[1;32m"
-# Control and format characters (newlines, terminal escapes, bidi overrides) and the lone
-# surrogates that undecodable file names become: shown escaped, never sent to the terminal.
-_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def printable(text: str) -> str:
-    """`text` with every character that could break a line or drive a terminal escaped."""
-    if text.isprintable():  # the common case, checked in C
-        return text
-    return "".join(
-        ascii(char)[1:-1] if unicodedata.category(char) in _UNPRINTABLE else char for char in text
-    )
 
 
 def _paint(text: str, style: str, color: bool) -> str:

@@ -1,32 +1,38 @@
-"""The graph rules, by id. Each is a function Subject -> findings; `catalog.py` holds every rule's
-id, default severity and summary."""
+"""Every rule lint reports, gathered from the modules that define and report them (as yamllint's
+rules/__init__.py gathers its rules): each module holds its rules' `RuleInfo` next to their checks.
+Adding a rule is a `RuleInfo` and its check in one of these modules, plus its cases under
+tests/rules/cases/; nothing else names a rule.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
+from pypgflow_ops import implicit, schema
+from pypgflow_ops.loading import refusal
+from pypgflow_ops.problems import RuleInfo
 from pypgflow_ops.rules import (
     declarations,
     final_states,
     initial_states,
     presentation,
     reachability,
+    workflows,
 )
-from pypgflow_ops.rules.subject import Finding, Subject
+from pypgflow_ops.rules.subject import GraphCheck
+from pypgflow_ops.scenarios import checks as scenario_checks
 
-GraphRule = Callable[[Subject], Iterator[Finding]]
-
-GRAPH_RULES: dict[str, GraphRule] = {
-    "no-initial-state": initial_states.no_initial_state,
-    "multiple-initial-states": initial_states.multiple_initial_states,
-    "initial-state-final": initial_states.initial_state_final,
-    "no-final-state": final_states.no_final_state,
-    "final-state-outgoing": final_states.final_state_outgoing,
-    "duplicate-state": declarations.duplicate_state,
-    "unknown-state": declarations.unknown_state,
-    "duplicate-transition": declarations.duplicate_transition,
-    "parallel-transitions": declarations.parallel_transitions,
-    "unreachable-state": reachability.unreachable_state,
-    "no-path-to-final": reachability.no_path_to_final,
-    "invalid-color": presentation.invalid_color,
+GRAPH_CHECKS: dict[RuleInfo, GraphCheck] = {
+    rule: check
+    for module in (initial_states, final_states, declarations, reachability, presentation)
+    for rule, check in module.CHECKS.items()
 }
+
+RULES: tuple[RuleInfo, ...] = (
+    *refusal.RULES,
+    *implicit.RULES,
+    *schema.RULES,
+    *GRAPH_CHECKS,
+    *workflows.RULES,
+    *scenario_checks.RULES,
+)
+
+RULES_BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in RULES}

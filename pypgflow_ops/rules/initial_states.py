@@ -8,7 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pypgflow_ops.rules.subject import Finding, Subject
+from pypgflow_ops.problems import RuleInfo, Severity, Stage
+from pypgflow_ops.rules.subject import Finding, GraphCheck, Subject
+
+NO_INITIAL_STATE = RuleInfo(
+    "no-initial-state",
+    Severity.ERROR,
+    "No state is marked `initial: true`.",
+    Stage.WORKFLOW,
+    tunable=False,
+)
+MULTIPLE_INITIAL_STATES = RuleInfo(
+    "multiple-initial-states",
+    Severity.ERROR,
+    "More than one state is marked `initial: true`.",
+    Stage.WORKFLOW,
+    tunable=False,
+)
+INITIAL_STATE_FINAL = RuleInfo(
+    "initial-state-final",
+    Severity.WARNING,
+    "The initial state is also final: instances are done the moment they start.",
+    Stage.WORKFLOW,
+)
 
 
 def no_initial_state(subject: Subject) -> Iterator[Finding]:
@@ -37,3 +59,10 @@ def initial_state_final(subject: Subject) -> Iterator[Finding]:
                 f"state {state.name!r} is both initial and final: "
                 "instances are done the moment they start",
             )
+
+
+CHECKS: dict[RuleInfo, GraphCheck] = {
+    NO_INITIAL_STATE: no_initial_state,
+    MULTIPLE_INITIAL_STATES: multiple_initial_states,
+    INITIAL_STATE_FINAL: initial_state_final,
+}

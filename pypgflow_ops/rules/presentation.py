@@ -9,7 +9,16 @@ from collections.abc import Iterator
 
 from pypgflow_ops.colors import color_hint, is_valid_color
 from pypgflow_ops.model import State, Transition
-from pypgflow_ops.rules.subject import Finding, Subject
+from pypgflow_ops.problems import RuleInfo, Severity, Stage
+from pypgflow_ops.rules.subject import Finding, GraphCheck, Subject
+
+INVALID_COLOR = RuleInfo(
+    "invalid-color",
+    Severity.WARNING,
+    "metadata.color is not a colour Graphviz and Mermaid "
+    "understand (#rgb, #rrggbb or a colour name).",
+    Stage.WORKFLOW,
+)
 
 
 def invalid_color(subject: Subject) -> Iterator[Finding]:
@@ -24,3 +33,6 @@ def invalid_color(subject: Subject) -> Iterator[Finding]:
                 subject.at(element),
                 f"{element.name!r}: metadata.color {color!r} is not a colour; {color_hint(color)}",
             )
+
+
+CHECKS: dict[RuleInfo, GraphCheck] = {INVALID_COLOR: invalid_color}

@@ -8,7 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pypgflow_ops.rules.subject import Finding, Subject
+from pypgflow_ops.problems import RuleInfo, Severity, Stage
+from pypgflow_ops.rules.subject import Finding, GraphCheck, Subject
+
+UNREACHABLE_STATE = RuleInfo(
+    "unreachable-state",
+    Severity.ERROR,
+    "The state cannot be reached from the initial state.",
+    Stage.WORKFLOW,
+)
+NO_PATH_TO_FINAL = RuleInfo(
+    "no-path-to-final",
+    Severity.ERROR,
+    "No final state can be reached from the state (a dead end "
+    "or a closed cycle): instances there never finish.",
+    Stage.WORKFLOW,
+)
 
 
 def _reached(graph: object, sources: Iterable[str]) -> set[str]:
@@ -46,3 +61,9 @@ def no_path_to_final(subject: Subject) -> Iterator[Finding]:
                 f"no final state can be reached from state {name!r}; "
                 "instances there never finish (a dead end or a closed cycle)",
             )
+
+
+CHECKS: dict[RuleInfo, GraphCheck] = {
+    UNREACHABLE_STATE: unreachable_state,
+    NO_PATH_TO_FINAL: no_path_to_final,
+}

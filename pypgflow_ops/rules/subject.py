@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pypgflow_ops.model import Position, State, Transition, Workflow
+
+NodePath = tuple[str | int, ...]
+Locate = Callable[[NodePath], Position]
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,15 +18,34 @@ class Finding:
     message: str
 
 
+def _edges(
+    transitions: Sequence[Transition], declared: dict[str, State]
+) -> Iterator[tuple[Any, Any]]:
+    """The state graph as far as it can be told. A transition naming an undeclared state (a typo)
+    could have meant any declared one: it goes through a node of its own from every state or to
+    every state, so that only the problems no reading of the typo explains are reported."""
+    everything = list(declared)
+    for index, t in enumerate(transitions):
+        if t.from_state in declared and t.to_state in declared:
+            yield t.from_state, t.to_state
+            continue
+        broken = ("?", index)  # not a str: never a state name
+        sources = [t.from_state] if t.from_state in declared else everything
+        targets = [t.to_state] if t.to_state in declared else everything
+        yield from ((source, broken) for source in sources)
+        yield from ((broken, target) for target in targets)
+
+
 @dataclass(frozen=True)
 class Subject:
     workflow: Workflow
     graph: Any  # networkx.DiGraph over the declared state names (networkx has no type stubs)
     states_key: Position  # where `states:` was written, for problems about the whole list
     declared: dict[str, State]  # each state name's first declaration
+    locate: Locate  # where the value at a path of the document was written
 
     @classmethod
-    def of(cls, workflow: Workflow, states_key: Position) -> Subject:
+    def of(cls, workflow: Workflow, states_key: Position, locate: Locate) -> Subject:
         import networkx as nx
 
         declared: dict[str, State] = {}
@@ -30,12 +53,11 @@ class Subject:
             declared.setdefault(state.name, state)
         graph = nx.DiGraph()
         graph.add_nodes_from(declared)
-        graph.add_edges_from(
-            (t.from_state, t.to_state)
-            for t in workflow.transitions
-            if t.from_state in declared and t.to_state in declared
-        )
-        return cls(workflow, graph, states_key, declared)
+        graph.add_edges_from(_edges(workflow.transitions, declared))
+        return cls(workflow, graph, states_key, declared, locate)
 
     def at(self, element: State | Transition) -> Position:
         return element.position or self.states_key
+
+
+GraphCheck = Callable[[Subject], Iterator[Finding]]

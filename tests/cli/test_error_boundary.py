@@ -2,42 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-import psycopg.errors
-import pytest
-from typer.testing import CliRunner
-
-from pypgflow_ops.cli import app
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def pypgflow_ops(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pypgflow_ops", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-    )
-
-
-def test_a_database_refusal_no_command_expected_is_one_line_and_exit_1(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def refuse(*_: object, **__: object) -> None:
-        raise psycopg.errors.InsufficientPrivilege("permission denied for schema pypgflow")
-
-    monkeypatch.setattr("pypgflow_ops.lint.lint_paths", refuse)
-    result = CliRunner().invoke(app, ["lint", str(REPO / "workflows")])
-    assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (
-        "pypgflow-ops: error: the database refused: permission denied for schema pypgflow "
-        "(SQLSTATE 42501)\n"
-    )
+from .process import pypgflow_ops
 
 
 def test_a_usage_error_exits_2_but_1_for_plan_with_detailed_exitcode() -> None:
@@ -52,3 +17,10 @@ def test_help_and_version_exit_0() -> None:
     assert pypgflow_ops("--help").returncode == 0
     version = pypgflow_ops("--version")
     assert (version.returncode, version.stdout) == (0, "pypgflow-ops 0.1.0\n")
+
+
+def test_a_usage_error_quoting_what_was_typed_is_escaped() -> None:
+    done = pypgflow_ops("lint", "--\n::error::\x1b[31m")
+
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "\n::" not in done.stderr

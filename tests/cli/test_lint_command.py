@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -122,17 +123,22 @@ def test_yaml_configuration_with_an_unknown_rule_says_which(tmp_path: Path) -> N
     )
 
 
-def test_an_unexpected_exception_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_exception_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr("pypgflow_ops.lint.lint_paths", explode)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     code, out, err = run(str(REPO / "workflows"))
-    assert (code, out) == (2, "")
-    assert (
-        err
-        == "pypgflow-ops: internal error (this is a bug, please report it): RuntimeError: boom\n"
+    (saved,) = tmp_path.iterdir()
+    assert (code, out) == (3, "")
+    assert err == (
+        "pypgflow-ops: internal error (this is a bug, please report it): RuntimeError: boom; "
+        f"traceback saved to {saved}\n"
     )
+    assert saved.read_text().endswith("RuntimeError: boom\n")
 
 
 def test_the_installed_entry_points_run_without_a_traceback(tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ def test_postgrest_serves_api_for_the_runtime_roles() -> None:
         "pypgflow_anon",
     )
     assert postgrest["PGRST_JWT_SECRET"] == "${JWT_SECRET}"
-    assert postgrest["PGRST_DB_URI"].startswith("postgresql://pypgflow_authenticator:")
+    assert postgrest["PGRST_DB_URI"].startswith("postgresql://pypgflow_authenticator@")
     assert environment("swagger")["API_URL"] == "http://localhost:3000/"
 
 
@@ -102,3 +102,18 @@ def test_every_variable_the_file_uses_is_in_env_example() -> None:
         }
     )
     assert len(re.search(r"^JWT_SECRET=(.*)$", example, re.M)[1]) >= 32  # type: ignore[index]
+
+
+def test_passwords_reach_libpq_as_pgpassword_not_inside_a_url() -> None:
+    """A password with '@', '/', '%' or '#' (what `openssl rand -base64` prints) breaks a URL."""
+    urls = [environment("setup")["DATABASE_URL"], environment("postgrest")["PGRST_DB_URI"]]
+    assert all("PASSWORD" not in url and "@db:5432/" in url for url in urls)
+    assert environment("setup")["PGPASSWORD"] == "${POSTGRES_PASSWORD}"
+    assert environment("postgrest")["PGPASSWORD"] == "${AUTHENTICATOR_PASSWORD}"
+
+
+def test_the_database_is_healthy_once_it_listens_on_tcp() -> None:
+    """The image's first start runs a server on the Unix socket only while it initialises; a
+    socket check would call it healthy before the real server starts."""
+    check = compose()["services"]["db"]["healthcheck"]["test"]
+    assert "-h 127.0.0.1" in check[-1]

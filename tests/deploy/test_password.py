@@ -3,19 +3,14 @@ server trusts every local login, so this starts its own throwaway cluster with s
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from pypgflow_ops.db.runtime import RUNTIME_VERSION
+from pypgflow_ops.playground.cluster import ClusterUnavailable, start_cluster
 
 from .cli import apply, plan
 from .workflow_files import chain, write
@@ -23,61 +18,15 @@ from .workflow_files import chain, write
 PASSWORD = "right horse battery"
 
 
-def _binary(name: str) -> str:
-    found = shutil.which(name) or next(
-        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
-    )
-    if found is None:
-        pytest.fail(f"no {name}: install the PostgreSQL server binaries", pytrace=False)
-    return found
-
-
 @pytest.fixture(scope="module")
 def password_server() -> Iterator[str]:
     """postgresql://postgres@127.0.0.1:PORT/postgres of a cluster that wants PASSWORD."""
-    home = Path(tempfile.mkdtemp(prefix="pypgflow-password-"))
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # the server refuses to run as root
-        user = pwd.getpwnam("postgres")
-        os.chown(home, user.pw_uid, user.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    (home / "pw").write_text(PASSWORD, encoding="utf-8")
-    os.chmod(home / "pw", 0o644)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    data = str(home / "data")
-    subprocess.run(
-        [
-            *run_as,
-            _binary("initdb"),
-            "-D",
-            data,
-            "-U",
-            "postgres",
-            "--auth=scram-sha-256",
-            f"--pwfile={home / 'pw'}",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
-    pg_ctl = _binary("pg_ctl")
-    subprocess.run(
-        [*run_as, pg_ctl, "-D", data, "-l", str(home / "log"), "-w", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*run_as, pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(home, ignore_errors=True)
+    with ExitStack() as stack:
+        try:
+            cluster = start_cluster(stack, prefix="pypgflow-password-", password=PASSWORD)
+        except ClusterUnavailable as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield cluster.url
 
 
 def test_a_wrong_password_is_one_line_and_exit_1(password_server: str, tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from pypgflow_ops.config import Config
 from pypgflow_ops.diagram.sources import Drawable, load
+from pypgflow_ops.discovery import is_scenario_file
 from pypgflow_ops.model import State, Transition, Workflow
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((REPO / "workflows").glob("*.yaml"))
+EXAMPLES = sorted(p for p in (REPO / "workflows").glob("*.yaml") if not is_scenario_file(p.name))
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
 

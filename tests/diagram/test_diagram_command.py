@@ -291,3 +291,25 @@ def test_mermaid_over_its_default_limits_says_so(tmp_path: Path) -> None:
     assert code == 0
     assert out.startswith(b"---\n")
     assert "over Mermaid's default limits (500 edges, 50,000 characters)" in err
+
+
+@pytest.mark.parametrize("fmt", ["dot", "mermaid"])
+def test_an_output_into_a_missing_folder_is_a_usage_error_and_creates_nothing(
+    tmp_path: Path, fmt: str
+) -> None:
+    """As `dot -o` does: no folder is created on the way to the file."""
+    target = tmp_path / "missing" / "deeper" / "x.out"
+    code, out, err = run(EXAMPLES[0], "-f", fmt, "-o", target)
+    assert (code, out) == (2, b"")
+    assert err == (
+        f"pypgflow-ops: error: {target}: folder {target.parent} does not exist; create it first\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_output_inside_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "pictures"
+    code, _, err = run(FIXTURES.parent.parent.parent / "workflows", "-o", target)
+    assert code == 2
+    assert err.endswith(f"{target}: folder {target.parent} does not exist; create it first\n")
+    assert list(tmp_path.iterdir()) == []

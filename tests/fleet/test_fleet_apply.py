@@ -138,8 +138,8 @@ def test_lock_timeout_gives_up_naming_the_holder_and_changes_nothing(
 def test_without_yes_and_no_one_at_a_terminal_nothing_is_applied(repo: Path, make_database) -> None:
     url = make_database(runtime=True)
     code, out, err = run("apply", "--all-tenants", "--database-url", url)
-    assert (code, out) == (2, "")
-    assert err.endswith("no one is at a terminal to confirm: give --yes to apply\n")
+    assert (code, out) == (1, "")
+    assert err.endswith("run again with --yes to apply without asking\n")
     assert [versions(url, t) for t in TENANTS] == [[], [], []]
 
 

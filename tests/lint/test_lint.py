@@ -125,17 +125,38 @@ def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
         lint_paths([tmp_path / "absent"])
 
 
-def test_same_name_and_version_with_different_content_is_a_duplicate_workflow(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("A small", "Another"),
+            "workflow 'review' version '1.0' is also defined in {a}:2 with other content; "
+            "keep each workflow in one file",
+        ),
+        (
+            ('"1.0"', '"1.1"'),
+            "workflow 'review' version '1.1' is also defined in {a}:2 (version '1.0'); keep "
+            "each workflow in one file, at the version to apply",
+        ),
+        (
+            ("", ""),
+            "workflow 'review' version '1.0' is also defined in {a}:2, the same definition; "
+            "remove one copy",
+        ),
+    ],
+    ids=["other content", "other version", "identical copy"],
+)
+def test_one_workflow_in_two_files_names_both_places(
+    tmp_path: Path, change: tuple[str, str], message: str
 ) -> None:
-    write(tmp_path, "a.yaml", GOOD)
-    write(tmp_path, "b.yaml", GOOD.replace("A small", "Another"))
-    write(tmp_path, "c.yaml", GOOD)  # identical content is the same definition: not a conflict
+    """What plan would refuse without a location is a lint error at both files' lines."""
+    write(tmp_path, "a.yaml", "# the first definition\n" + GOOD)
+    write(tmp_path, "b.yaml", GOOD.replace(*change))
     result = lint_paths([tmp_path])
-    assert [(Path(p.file).name, p.line, p.rule) for p in result.problems] == [
-        ("b.yaml", 1, "duplicate-workflow")
+    assert [(p.file, p.line, p.column, p.rule, p.severity) for p in result.problems] == [
+        (str(tmp_path / "b.yaml"), 1, 1, "duplicate-workflow", Severity.ERROR)
     ]
-    assert "a.yaml:1 with different content; bump the version" in result.problems[0].message
+    assert result.problems[0].message == message.format(a=tmp_path / "a.yaml")
 
 
 def test_many_files_are_linted_in_parallel_with_the_same_result_as_one_by_one(
@@ -223,4 +244,67 @@ def test_a_misspelt_state_in_a_transition_gets_a_suggestion() -> None:
     messages = [p.message for p in result.problems if p.rule == "unknown-state"]
     assert messages == [
         "transition 'publish': `to` names undeclared state 'publishd'; did you mean 'published'?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('"1.0"', "1.5e+300"),
+            "workflow.version: unquoted 1.5e+300 is read by YAML as a 301-digit number; "
+            'quote it: "1.5e+300"',
+        ),
+        (
+            ("    description: A small", "    big: 1.5e+300\n    description: A small"),
+            "workflow.metadata.big: unquoted 1.5e+300 is read by YAML as a 301-digit number; "
+            'quote it: "1.5e+300"',
+        ),
+        (
+            ('"1.0"', "7" * 500),
+            "workflow.version: unquoted " + "7" * 39 + "… is read by YAML as a 500-digit "
+            "number; quote it",
+        ),
+        (
+            ("    initial: true", "    initial: 1.5e+300"),
+            "states[0].initial: expected true or false, not 15" + "0" * 37 + "…",
+        ),
+    ],
+    ids=["implicit-type", "ambiguous-value", "written long", "schema"],
+)
+def test_long_numbers_in_messages_are_shortened(change: tuple[str, str], message: str) -> None:
+    problems = lint_source(GOOD.replace(*change).encode(), "wf.yaml").problems
+    assert message in [p.message for p in problems]
+    assert max(len(p.message) for p in problems) < 120
+
+
+def test_a_typo_in_a_target_is_one_error_at_the_value_without_follow_on_errors() -> None:
+    # Without the typo's transition, published is unreachable and in_review a dead end.
+    result = lint_source(GOOD.replace("to: published", "to: publishd").encode(), "wf.yaml")
+    assert [(p.line, p.column, p.rule, p.message) for p in result.problems] == [
+        (
+            19,
+            9,
+            "unknown-state",
+            "transition 'publish': `to` names undeclared state 'publishd'; "
+            "did you mean 'published'?",
+        )
+    ]
+
+
+def test_a_typo_in_a_source_is_one_error_at_the_value() -> None:
+    result = lint_source(GOOD.replace("from: in_review", "from: in_reveiw").encode(), "wf.yaml")
+    assert [(p.line, p.column, p.rule) for p in result.problems] == [(18, 11, "unknown-state")]
+    assert result.problems[0].message.endswith("did you mean 'in_review'?")
+
+
+def test_problems_that_no_reading_of_the_typo_explains_are_still_reported() -> None:
+    text = (
+        GOOD.replace("to: published", "to: publishd")
+        + "  - from: draft\n    to: limbo\n    name: park\n"
+    ).replace("  - name: published\n", "  - name: limbo\n  - name: published\n")
+    result = lint_source(text.encode(), "wf.yaml")
+    assert [(p.line, p.rule) for p in result.problems] == [
+        (12, "no-path-to-final"),  # limbo is a dead end, whatever publishd meant
+        (20, "unknown-state"),
     ]

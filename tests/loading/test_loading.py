@@ -30,6 +30,8 @@ def only_problem(data: bytes, loader: type[yaml.SafeLoader]) -> tuple[int, int, 
     return problem.line, problem.column, problem.rule, problem.message
 
 
+DIRECTIVE = "the %s directive is not allowed: this tool reads YAML 1.1, strictly; remove the line"
+
 BAD_INPUTS = [
     ("syntax error", b"a: [1, 2\nb: 3\n", 2, None, "yaml-syntax", None),
     ("tab after a colon (libyaml accepts it)", b"a:\tb\n", 1, 3, "yaml-syntax", "tab character"),
@@ -62,6 +64,12 @@ BAD_INPUTS = [
     ("lone carriage return", b"a: 1\rb: 2\n", 1, 5, "yaml-syntax", "line feed"),
     ("next-line character", "a: x\x85y\n".encode(), 1, 5, "yaml-syntax", "U+0085"),
     ("line separator", "a: x\u2028y\n".encode(), 1, 5, "yaml-syntax", "U+2028"),
+    ("%YAML directive", b"%YAML 1.2\n---\na: 1\n", 1, 1, "yaml-syntax", DIRECTIVE % "%YAML"),
+    ("%YAML 1.1 directive", b"%YAML 1.1\n---\na: 1\n", 1, 1, "yaml-syntax", DIRECTIVE % "%YAML"),
+    ("%YAML 2.0 directive", b"%YAML 2.0\n---\na: 1\n", 1, 1, "yaml-syntax", DIRECTIVE % "%YAML"),
+    ("%TAG directive", b"%TAG !e! tag:e.com,2000:\n---\na: 1\n", 1, 1, "yaml-syntax", "%TAG"),
+    ("directive after a comment", b"# c\n\n%YAML 1.2\n---\na: 1\n", 3, 1, "yaml-syntax", "%YAML"),
+    ("unknown directive", b"%FOO bar\n---\na: 1\n", 1, 1, "yaml-syntax", DIRECTIVE % "%FOO"),
 ]
 
 

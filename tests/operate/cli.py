@@ -10,9 +10,12 @@ import psycopg
 from typer.testing import CliRunner
 
 from pypgflow_ops.cli import app
+from pypgflow_ops.discovery import is_scenario_file
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 WORKFLOWS = REPOSITORY / "workflows"
+# The example workflows themselves, without the scenario files beside them
+WORKFLOW_FILES = sorted(p for p in WORKFLOWS.glob("*.yaml") if not is_scenario_file(str(p)))
 TENANTS = ("acme", "globex")
 
 runner = CliRunner()

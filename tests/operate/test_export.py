@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg
+import pytest
+
 from pypgflow_ops.config import load_config
 from pypgflow_ops.lint import lint_paths
 from pypgflow_ops.model import Workflow
 
-from .cli import WORKFLOWS, apply, run
+from .cli import WORKFLOW_FILES, WORKFLOWS, apply, run
 
 HOSTILE = (
     "'; drop table pypgflow.tenants; -- \" $$ {{ schema }} \\ \\N \t\r\n"
@@ -127,7 +130,7 @@ def assert_round_trip(url: str, tenant: str, source: Path, out: Path) -> None:
 def test_every_example_workflow_round_trips(applied: str, tmp_path: Path) -> None:
     assert_round_trip(applied, "acme", WORKFLOWS, tmp_path / "acme")
     assert sorted(p.name for p in (tmp_path / "acme").iterdir()) == sorted(
-        p.name for p in WORKFLOWS.glob("*.yaml")
+        p.name for p in WORKFLOW_FILES
     )
 
 
@@ -180,3 +183,57 @@ def test_an_unwritable_folder(applied: str, tmp_path: Path) -> None:
     )
     assert code == 1
     assert err.startswith(f"pypgflow-ops: error: cannot write {tmp_path / 'file'}/")
+
+
+def test_a_database_without_the_runtime(make_database: object, tmp_path: Path) -> None:
+    assert callable(make_database)
+    code, out, err = run(
+        "export", "--tenant", "acme", "--database-url", make_database(), "-o", tmp_path
+    )
+    assert (code, out) == (1, "")
+    assert err.startswith("pypgflow-ops: error: the runtime is not installed in this database")
+    assert list(tmp_path.iterdir()) == []
+
+
+def insert_by_hand(url: str, tenant: str, name: str, version: str) -> None:
+    """A definition written by SQL, not by apply: the runtime does not check its names."""
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "with t as (insert into pypgflow.tenants (slug, name) values (%(tenant)s, %(tenant)s)"
+            " on conflict (slug) do update set name = excluded.name returning id),"
+            " d as (insert into pypgflow.workflow_definitions"
+            " (tenant_id, name, version, revision, content_hash)"
+            " select id, %(name)s, %(version)s, 1, 'by hand' from t returning tenant_id, id),"
+            " s as (insert into pypgflow.workflow_states (tenant_id, definition_id, name, initial)"
+            " select tenant_id, id, 'start', true from d)"
+            " insert into pypgflow.workflow_heads (tenant_id, name, definition_id)"
+            " select tenant_id, %(name)s, id from d",
+            {"tenant": tenant, "name": name, "version": version},
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "more"),
+    [
+        ("../../escaped", "1", ()),
+        ("/escaped", "1", ()),
+        ("fine", "../../escaped", ("--all-versions",)),
+        ("with\nnewline", "1", ()),
+    ],
+)
+def test_names_that_are_not_file_names_are_refused(
+    runtime_database_url: str, tmp_path: Path, name: str, version: str, more: tuple[str, ...]
+) -> None:
+    tenant = f"byhand-{abs(hash((name, version))) % 10**6}"
+    if name.startswith("/"):  # an absolute path, inside this test's folder
+        name = f"{tmp_path}{name}"
+    insert_by_hand(runtime_database_url, tenant, name, version)
+    out_dir = tmp_path / "a" / "b" / "out"
+    code, out, err = run(
+        "export", "--tenant", tenant, "--database-url", runtime_database_url, "-o", out_dir, *more
+    )
+    assert (code, out) == (1, "")
+    assert err.startswith("pypgflow-ops: error: ") and err.count("\n") == 1
+    assert err.startswith(f"pypgflow-ops: error: workflow {name!r} version {version!r} cannot be")
+    assert "is not a workflow file's" in err and err.endswith("Nothing was written\n")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -102,3 +102,23 @@ def test_the_runtime_recipes_drive_an_instance(applied: str) -> None:
     ]
     by_id = answer("start-workflow-by-id", "transactions", "12345", definition, url=applied)
     assert by_id["workflow_name"] == "fraud_detection"
+
+
+def test_the_tenant_reaches_pypgflow_ops_as_one_argument(tmp_path: Path) -> None:
+    """`just tenant=...` is interpolated into a shell line: it must be quoted, not run."""
+    marker = tmp_path / "ran"
+    result = subprocess.run(
+        [
+            just_binary(),
+            "--justfile",
+            str(REPOSITORY / "justfile"),
+            f'tenant=x"; touch {marker}; echo "',
+            "list-workflows",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert not marker.exists()
+    assert result.returncode != 0
+    assert "is not a tenant slug" in result.stderr

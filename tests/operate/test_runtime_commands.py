@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
+import uuid
 from pathlib import Path
 
 import psycopg
+import psycopg.conninfo
+import psycopg.sql
 import pytest
 
 from pypgflow_ops.report.rows import render_table
@@ -385,7 +389,7 @@ def test_a_retired_version_cannot_be_started(applied: str, tmp_path: Path) -> No
     kept = tmp_path / "kept"
     kept.mkdir()
     for source in WORKFLOWS.glob("*.yaml"):
-        if source.stem != "expense_approval":
+        if not source.name.startswith("expense_approval."):  # its scenarios go with it
             (kept / source.name).write_bytes(source.read_bytes())
     code, out, err = run(
         "apply", kept, "--tenant", "globex", "--database-url", applied, "--yes", "--prune"
@@ -418,3 +422,171 @@ def test_a_busy_instance_is_refused_after_the_lock_timeout(applied: str) -> None
     )
     (row,) = answer(applied, "acme", "instances", "list", "--entity-id", "busy-1")
     assert row["current_state"] == "placed"
+
+
+def test_a_limit_beyond_postgresqls_range_is_a_usage_error(applied: str) -> None:
+    code, out, err = as_tenant(applied, "acme", "instances", "list", "--limit", str(2**63))
+    assert (code, out) == (2, "")
+    assert "Invalid value for '--limit'" in err
+    assert answer(applied, "acme", "instances", "list", "--limit", str(2**63 - 1)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"amount": NaN}',
+        '{"amount": Infinity}',
+        '{"amount": -Infinity}',
+        '{"amount": 1e400}',
+        '{"note": "nul \\u0000 inside"}',
+        '{"note": "lone \\ud800 surrogate"}',
+        '{"amount": ' + "1" * 5000 + "}",
+        '{"deep": ' + "[" * 100_000 + "}",
+    ],
+    ids=["nan", "infinity", "-infinity", "1e400", "nul", "surrogate", "5000-digits", "deep"],
+)
+@pytest.mark.parametrize("option", ["--metadata", "--context"])
+def test_json_that_postgresql_cannot_hold_is_a_usage_error(
+    applied: str, option: str, text: str
+) -> None:
+    instance = str(start(applied, "acme", f"json-{option}-{hash(text)}")["id"])
+    command = (
+        ("instances", "start", "orders", "json-x", "--workflow", "order_fulfilment")
+        if option == "--metadata"
+        else ("instances", "transition", instance, "cancelled", "--executed-by", "x")
+    )
+    before = counts(applied)
+    code, out, err = as_tenant(applied, "acme", *command, option, text)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"pypgflow-ops: error: {option} ") and err.count("\n") == 1
+    assert counts(applied) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("instances", "start", "orders", "\udcff", "--workflow", "order_fulfilment"), "entity_id"),
+        (("instances", "list", "--state", "\udcffx"), "--state"),
+        (("workflows", "show", "\udcff"), "name"),
+        (("workflows", "list", "--as", "\udcff"), "--as"),
+        (
+            (
+                "instances",
+                "transition",
+                "00000000-0000-0000-0000-000000000000",
+                "x",
+                "--executed-by",
+                "x",
+                "--notes",
+                "caf\udce9",
+            ),
+            "--notes",
+        ),
+    ],
+)
+def test_arguments_that_are_not_utf8_are_a_usage_error(
+    applied: str, args: tuple[str, ...], name: str
+) -> None:
+    """Bytes that are not UTF-8 (a Latin-1 terminal) reach Python as lone surrogates."""
+    before = counts(applied)
+    code, out, err = as_tenant(applied, "acme", *args)
+    assert (code, out) == (2, "")
+    assert f"Invalid value for '{name}': not UTF-8 text" in err
+    assert counts(applied) == before
+
+
+def test_table_cells_escape_bidi_overrides_and_invisible_characters() -> None:
+    """An entity id with U+202E would draw the rest of its line right to left."""
+    table = render_table(
+        [{"a": "id\u202e1-gro", "b": "zero\u200bwidth \udcff"}], ["a", "b"], empty="-"
+    )
+    assert table.splitlines()[1] == "id\\u202e1-gro  zero\\u200bwidth \\udcff"
+
+
+def test_every_refusal_the_runtime_raises_has_a_kind() -> None:
+    """A new SQLSTATE in a runtime version must be named in runtime_errors.py, the one record."""
+    from pypgflow_ops.resources import sql_templates_dir
+    from pypgflow_ops.runtime_errors import REFUSALS
+
+    raised = {
+        code
+        for path in (sql_templates_dir() / "runtime").rglob("*.sql")
+        for code in re.findall(r"errcode = '(\w{5})'", path.read_text(encoding="utf-8"))
+    }
+    assert raised - {"42501"} <= set(REFUSALS)  # 42501: a write to a view, never an api call
+    assert {"PT400", "PT404", "PT412", "PT423"} <= raised
+
+
+def test_an_empty_version_is_named_in_the_message(applied: str) -> None:
+    code, _, err = as_tenant(
+        applied, "acme", "workflows", "show", "order_fulfilment", "--version", ""
+    )
+    assert code == 1 and "no workflow 'order_fulfilment' version '' in this tenant" in err
+
+
+def test_a_role_that_may_not_become_the_api_role_is_told_how_to_grant_it(applied: str) -> None:
+    """An owner with CREATEROLE and BYPASSRLS (docs/runtime.md) is no member of the API role."""
+    role = f"pypgflow_test_{uuid.uuid4().hex[:12]}"
+    quoted = psycopg.sql.Identifier(role)
+    with psycopg.connect(applied, autocommit=True) as conn:
+        conn.execute(psycopg.sql.SQL("create role {} login bypassrls").format(quoted))
+        conn.execute(psycopg.sql.SQL("grant usage on schema pypgflow to {}").format(quoted))
+        conn.execute(
+            psycopg.sql.SQL("grant select on all tables in schema pypgflow to {}").format(quoted)
+        )
+    try:
+        url = psycopg.conninfo.make_conninfo(applied, user=role)
+        code, out, err = run("workflows", "list", "--tenant", "acme", "--database-url", url)
+        assert (code, out) == (1, "")
+        assert err == (
+            f"pypgflow-ops: error: role {role!r} may not act as pypgflow_authenticated, which "
+            "the runtime commands do (as PostgREST does): as a superuser, run GRANT "
+            f'pypgflow_authenticated TO "{role}"\n'
+        )
+    finally:
+        with psycopg.connect(applied, autocommit=True) as conn:
+            conn.execute(psycopg.sql.SQL("drop owned by {}").format(quoted))
+            conn.execute(psycopg.sql.SQL("drop role {}").format(quoted))
+
+
+def test_table_columns_stay_aligned_with_wide_characters() -> None:
+    """A terminal gives CJK characters and most emoji two columns each, combining marks none."""
+    rows = [{"a": "注文", "b": "x"}, {"a": "ab", "b": "y"}, {"a": "e\u0301", "b": "z"}]
+    table = render_table(rows, ["a", "b"], empty="-")
+    assert table == "a     b\n注文  x\nab    y\ne\u0301     z\n"
+
+
+def test_a_workflow_of_one_tenant_is_invisible_to_another(applied: str, tmp_path: Path) -> None:
+    source = (WORKFLOWS / "order_fulfilment.yaml").read_text(encoding="utf-8")
+    (tmp_path / "own.yaml").write_text(
+        source.replace("name: order_fulfilment", "name: umbrella_only", 1), encoding="utf-8"
+    )
+    code, out, err = run(
+        "apply", tmp_path, "--tenant", "umbrella", "--database-url", applied, "--yes"
+    )
+    assert code == 0, out + err
+    assert [w["name"] for w in answer(applied, "umbrella", "workflows", "list")] == [
+        "umbrella_only"
+    ]
+    for other in ("acme", "globex"):
+        assert "umbrella_only" not in {
+            w["name"] for w in answer(applied, other, "workflows", "list")
+        }
+        code, _, err = as_tenant(applied, other, "workflows", "show", "umbrella_only")
+        assert code == 1 and "no workflow 'umbrella_only' in this tenant" in err
+        code, _, err = as_tenant(
+            applied, other, "instances", "start", "orders", "u-1", "--workflow", "umbrella_only"
+        )
+        assert code == 1 and "refused (unknown-workflow)" in err
+
+
+def test_a_table_cut_short_by_the_limit_says_so(applied: str) -> None:
+    start(applied, "globex", "limit-1")
+    start(applied, "globex", "limit-2")
+    code, out, err = as_tenant(
+        applied, "globex", "instances", "list", "--limit", "1", "-f", "table"
+    )
+    assert code == 0 and len(out.splitlines()) == 2
+    assert err == "The newest 1 shown; there may be more: --limit N shows N.\n"
+    code, out, err = as_tenant(applied, "globex", "instances", "list", "--limit", "1")
+    assert (code, err, len(json.loads(out))) == (0, "", 1)  # JSON: the rows, nothing else

@@ -6,8 +6,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from pypgflow_ops.playground.jwt import hs256
+
 from .http import Client
-from .jwt import hs256
 from .server import AUTHENTICATED
 
 

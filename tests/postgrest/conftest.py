@@ -15,14 +15,13 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
 from .api import Api
 from .database import apply, tenant_ids
-from .server import PostgrestUnavailable, authenticator, grant_runtime_roles, locate
+from .server import PostgrestUnavailable, authenticator, grant_runtime_roles
 from .server import running as running_postgrest
 
 TENANTS = ("acme", "globex")
@@ -30,36 +29,29 @@ TENANTS = ("acme", "globex")
 T = TypeVar("T")
 
 
-@pytest.fixture(scope="session")
-def postgrest_binary() -> Path:
-    return _or_fail(locate)
-
-
 @pytest.fixture(scope="module")
-def api(database_url: str, postgrest_binary: Path) -> Iterator[Api]:
+def api(database_url: str) -> Iterator[Api]:
     for tenant in TENANTS:
         apply(database_url, tenant)
     db_uri = _authenticator(database_url)
     grant_runtime_roles(database_url)
-    yield from _serve(database_url, db_uri, postgrest_binary, tenant_ids(database_url))
+    yield from _serve(database_url, db_uri, tenant_ids(database_url))
 
 
 @pytest.fixture(scope="module")
-def empty_api(database_url: str, postgrest_binary: Path) -> Iterator[Api]:
+def empty_api(database_url: str) -> Iterator[Api]:
     """PostgREST in front of a database without the runtime (nor the authenticator's grants)."""
-    yield from _serve(database_url, _authenticator(database_url), postgrest_binary, {})
+    yield from _serve(database_url, _authenticator(database_url), {})
 
 
 def _authenticator(database_url: str) -> str:
     return authenticator(database_url, secrets.token_urlsafe(24))
 
 
-def _serve(
-    database_url: str, db_uri: str, binary: Path, tenants: dict[str, uuid.UUID]
-) -> Iterator[Api]:
+def _serve(database_url: str, db_uri: str, tenants: dict[str, uuid.UUID]) -> Iterator[Api]:
     jwt_secret = secrets.token_urlsafe(48)
     with ExitStack() as stack:
-        url = _or_fail(lambda: stack.enter_context(running_postgrest(binary, db_uri, jwt_secret)))
+        url = _or_fail(lambda: stack.enter_context(running_postgrest(db_uri, jwt_secret)))
         yield Api(url, jwt_secret, database_url, tenants)
 
 

@@ -99,6 +99,7 @@ def test_a_retired_workflow_is_410(api: Api, tmp_path: Path) -> None:
     kept = tmp_path / "workflows"
     shutil.copytree(EXAMPLES, kept)
     (kept / f"{ORDER}.yaml").unlink()
+    (kept / f"{ORDER}.scenarios.yaml").unlink()  # its scenarios go with it (lint would refuse)
     apply(api.database_url, "retiring")
     apply(api.database_url, "retiring", kept, "--prune")
     client = api.client({"role": AUTHENTICATED,

@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from pypgflow_ops import __version__
-from pypgflow_ops.problems import LintResult, Problem, Severity
+from pypgflow_ops import __version__, rules
+from pypgflow_ops.problems import LintResult, Problem, RuleInfo, Severity, Stage
 from pypgflow_ops.report.sarif import render
-from pypgflow_ops.rules import catalog
-from pypgflow_ops.rules.catalog import RULES, RuleInfo
+from pypgflow_ops.rules import RULES
 
 HERE = Path(__file__).resolve().parent
 SARIF_SCHEMA = json.loads((HERE / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -27,9 +26,14 @@ SARIF_SCHEMA = json.loads((HERE / "sarif-schema-2.1.0.json").read_text(encoding=
 URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*\Z")
 
 SMALL_CATALOG = (
-    RuleInfo("implicit-type", Severity.ERROR, "Unquoted text read as a number."),
-    RuleInfo("parallel-transitions", Severity.WARNING, "Two transitions between the same states."),
-    RuleInfo("unreachable-state", Severity.ERROR, "A state nothing leads to."),
+    RuleInfo("implicit-type", Severity.ERROR, "Unquoted text read as a number.", Stage.SCHEMA),
+    RuleInfo(
+        "parallel-transitions",
+        Severity.WARNING,
+        "Two transitions between the same states.",
+        Stage.WORKFLOW,
+    ),
+    RuleInfo("unreachable-state", Severity.ERROR, "A state nothing leads to.", Stage.WORKFLOW),
 )
 
 
@@ -50,8 +54,7 @@ def _locations(log: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.fixture
 def small_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     """A catalog of three rules keeps the golden file short and stable as rules are added."""
-    monkeypatch.setattr(catalog, "RULES", SMALL_CATALOG)
-    monkeypatch.setattr(catalog, "RULES_BY_ID", {rule.id: rule for rule in SMALL_CATALOG})
+    monkeypatch.setattr(rules, "RULES", SMALL_CATALOG)
 
 
 @pytest.mark.usefixtures("small_catalog")

@@ -10,7 +10,7 @@ import pytest
 from rule_cases import Case, all_cases, lint_case
 
 from pypgflow_ops.problems import Problem, Severity
-from pypgflow_ops.rules.catalog import RULES, RULES_BY_ID
+from pypgflow_ops.rules import RULES, RULES_BY_ID
 
 CASES = all_cases()
 # Cases are optional for these: the loader's own tests (tests/loading/) cover them byte by byte.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generate_docs import COMMAND, DOC, render_docs
 
-from pypgflow_ops.rules.catalog import RULES
+from pypgflow_ops.rules import RULES
 
 
 def test_docs_rules_md_is_up_to_date() -> None:

@@ -21,8 +21,10 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from pypgflow_ops.discovery import is_scenario_file
+
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((REPO / "workflows").glob("*.yaml"))
+EXAMPLES = sorted(p for p in (REPO / "workflows").glob("*.yaml") if not is_scenario_file(p.name))
 SCHEMA = REPO / "schemas" / "workflow.schema.json"
 GENERATOR = REPO / "benchmarks" / "lint" / "generate.py"
 _GENERATOR_MODULE = "pypgflow_ops_benchmark_generate"

@@ -18,12 +18,14 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from pypgflow_ops.discovery import is_scenario_file
+
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = REPO / "schemas" / "workflow.schema.json"
 HERE = Path(__file__).resolve().parent
 POSITIVE = sorted((HERE / "positive").glob("*.yaml"))
 NEGATIVE = sorted((HERE / "negative").glob("*.yaml"))
-EXAMPLES = sorted((REPO / "workflows").glob("*.yaml"))
+EXAMPLES = sorted(p for p in (REPO / "workflows").glob("*.yaml") if not is_scenario_file(p.name))
 EXPECT = re.compile(r"# expect: (?P<keyword>\w+) at (?P<pointer>/\S*|/)\n")
 
 

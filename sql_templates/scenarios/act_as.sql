@@ -1,0 +1,1 @@
+select set_config('role', %(role)s, true), set_config('request.jwt.claims', %(claims)s, true)
