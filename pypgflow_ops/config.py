@@ -32,6 +32,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     rules: Mapping[str, Severity | None] = field(default_factory=dict)
     source: Path | None = None
+    tenants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> its paths
 
     def severity(self, rule: RuleInfo) -> Severity | None:
         """The rule's severity here; None when the rule is off."""
@@ -68,7 +69,7 @@ def _settings_from_yaml(path: Path) -> dict[str, Any]:
 
 
 def _parse(settings: Mapping[str, Any], source: Path) -> Config:
-    known = {"paths", "max-file-size", "rules"}
+    known = {"paths", "max-file-size", "rules", "tenants"}
     for key in settings:
         if key not in known:
             raise UsageError(
@@ -85,7 +86,32 @@ def _parse(settings: Mapping[str, Any], source: Path) -> Config:
     rules = settings.get("rules", {})
     if not isinstance(rules, dict):
         raise UsageError(f"{source}: `rules` must map rule ids to error, warning or off")
-    return Config(tuple(paths), size, {r: _level(r, v, source) for r, v in rules.items()}, source)
+    return Config(
+        tuple(paths),
+        size,
+        {r: _level(r, v, source) for r, v in rules.items()},
+        source,
+        _tenants(settings.get("tenants", {}), source),
+    )
+
+
+def _tenants(table: Any, source: Path) -> dict[str, tuple[str, ...]]:
+    """`tenants`: slug -> the folders or files its workflows come from (the fleet, issue 11)."""
+    from pypgflow_ops.deploy.tenant import is_slug
+
+    if not isinstance(table, dict):
+        raise UsageError(f"{source}: `tenants` must map tenant slugs to lists of paths")
+    for slug, paths in table.items():
+        if not is_slug(slug):
+            raise UsageError(
+                f"{source}: tenants: {slug!r} is not a tenant slug: use 1 to 63 of a-z, 0-9, "
+                "'_' and '-', starting with a letter or a digit"
+            )
+        if not (isinstance(paths, list) and paths and all(isinstance(p, str) for p in paths)):
+            raise UsageError(
+                f"{source}: tenants.{slug} must be a non-empty list of folder or file names"
+            )
+    return {slug: tuple(paths) for slug, paths in table.items()}
 
 
 def _level(rule: str, value: Any, source: Path) -> Severity | None:

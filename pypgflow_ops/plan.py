@@ -99,6 +99,9 @@ class LiveDefinition:
     recorded_hash: str
     actual_hash: str  # of the rows as they stand now
     retired: bool = False
+    # False: an old version proven untouched without reading it (deploy.introspect); `workflow`
+    # then has only its name and version.
+    content_read: bool = True
 
     @property
     def drifted(self) -> bool:

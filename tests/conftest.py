@@ -14,11 +14,19 @@ Fixtures
     make_database         function  make_database(runtime=False) -> URL of yet another fresh
                                     database, dropped after the test (for per-test isolation)
 
+    pgbouncer             session   a real PgBouncer (transaction pooling) in front of the server:
+                                    pgbouncer.url(database_url) reaches a database through it
+
+With PYPGFLOW_TEST_THROUGH_PGBOUNCER=1, the URLs the fixtures give (database_url,
+runtime_database_url, make_database) lead through that PgBouncer: run the deploy, fleet and
+runtime tests so to prove them pool-safe.
+
 Tests that use any of them are marked `database` automatically.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -26,10 +34,29 @@ from typing import Any
 import psycopg
 import pytest
 from pg_harness import NoServer, create_database, drop_database, find_server
+from pgbouncer_harness import NoPgBouncer, PgBouncer
 
 DATABASE_FIXTURES = frozenset(
-    {"pg_server", "database_url", "runtime_database_url", "conn", "runtime_conn", "make_database"}
+    {
+        "pg_server",
+        "database_url",
+        "runtime_database_url",
+        "conn",
+        "runtime_conn",
+        "make_database",
+        "pgbouncer",
+    }
 )
+THROUGH_PGBOUNCER = os.environ.get("PYPGFLOW_TEST_THROUGH_PGBOUNCER") == "1"
+
+if THROUGH_PGBOUNCER:  # the tests' own connections too: no prepared statements through a pooler
+    _connect = psycopg.connect
+
+    def _unprepared(*args: Any, **kwargs: Any) -> psycopg.Connection[Any]:
+        kwargs.setdefault("prepare_threshold", None)
+        return _connect(*args, **kwargs)
+
+    psycopg.connect = _unprepared  # type: ignore[assignment]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -49,6 +76,23 @@ def pg_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def pgbouncer(pg_server: str) -> Iterator[PgBouncer]:
+    try:
+        with PgBouncer(pg_server) as bouncer:
+            yield bouncer
+    except NoPgBouncer as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def _reached(url: str, request: pytest.FixtureRequest) -> str:
+    """`url`, through PgBouncer when the run asks for it."""
+    if not THROUGH_PGBOUNCER:
+        return url
+    bouncer: PgBouncer = request.getfixturevalue("pgbouncer")
+    return bouncer.url(url)
+
+
+@pytest.fixture(scope="session")
 def _runtime_template(pg_server: str) -> Iterator[str]:
     from pypgflow_ops.db.runtime import upgrade
 
@@ -64,7 +108,7 @@ def _runtime_template(pg_server: str) -> Iterator[str]:
 def _fresh(pg_server: str, request: pytest.FixtureRequest, template: str | None) -> Iterator[str]:
     url = create_database(pg_server, request.node.name, template=template)
     try:
-        yield url
+        yield _reached(url, request)
     finally:
         drop_database(pg_server, url)
 
@@ -94,16 +138,14 @@ def runtime_conn(runtime_database_url: str) -> Iterator[psycopg.Connection[tuple
 
 
 @pytest.fixture
-def make_database(
-    pg_server: str, request: pytest.FixtureRequest
-) -> Iterator[Callable[..., str]]:
+def make_database(pg_server: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., str]]:
     made: list[str] = []
 
     def make(*, runtime: bool = False) -> str:
         template = request.getfixturevalue("_runtime_template") if runtime else None
         url = create_database(pg_server, request.node.name, template=template)
         made.append(url)
-        return url
+        return _reached(url, request)
 
     yield make
     for url in made:

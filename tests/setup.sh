@@ -12,6 +12,7 @@ missing=()
 has dot || missing+=(graphviz)
 has git || missing+=(git)
 has shellcheck || missing+=(shellcheck)
+has pgbouncer || [[ -x /usr/sbin/pgbouncer ]] || missing+=(pgbouncer)
 has npm || missing+=(nodejs npm)
 # The suite starts throwaway PostgreSQL clusters (tests/pg_harness.py, tests/deploy/test_password.py).
 has initdb || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)

@@ -6,8 +6,8 @@ with --detailed-exitcode, 0 means no changes and 2 changes to apply (errors.Exit
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -26,7 +26,10 @@ from pypgflow_ops.terminal import printable, wants_color
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pypgflow_ops.config import Config
     from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan, Outcome
+    from pypgflow_ops.deploy.fleet import Source, Wanted
+    from pypgflow_ops.deploy.targets import Selection
     from pypgflow_ops.model import Workflow
     from pypgflow_ops.plan import LiveState, Origin, Plan
     from pypgflow_ops.problems import LintResult
@@ -53,6 +56,21 @@ TENANT = typer.Option(
     help="The tenant's slug: 1 to 63 of a-z, 0-9, '_' and '-'.",
     show_default=False,
 )
+TENANTS = typer.Option(
+    None,
+    "--tenant",
+    help="A tenant's slug (1 to 63 of a-z, 0-9, '_' and '-'); give it once per tenant.",
+    show_default=False,
+)
+ALL_TENANTS = typer.Option(
+    False, "--all-tenants", help="Every tenant of the configuration's `tenants` table."
+)
+LOCK_TIMEOUT = typer.Option(
+    None,
+    "--lock-timeout",
+    help="Give up waiting for a deploy lock after DURATION (500ms, 30s, 2m). Default: wait.",
+    show_default=False,
+)
 PRUNE = typer.Option(False, "--prune", help="Retire workflows that the repository no longer has.")
 PATHS = typer.Argument(
     None,
@@ -68,19 +86,14 @@ else:  # typer offers an enum's values as the choices: built from the views tabl
 
 
 def _linted(
-    paths: list[Path] | None, refused: Callable[[LintResult], str] | None = None
+    paths: list[Path], config: Config, refused: Callable[[LintResult], str] | None = None
 ) -> tuple[list[Path], tuple[Workflow, ...]]:
     """The paths read and the repository's workflows; any lint error stops the command before
     the database, after `refused` has said so on stdout (a document CI can still post)."""
-    from pypgflow_ops.config import load_config
     from pypgflow_ops.lint import lint_paths
     from pypgflow_ops.progress import Bar
     from pypgflow_ops.report.lint import LINT_FORMATS
 
-    config = load_config(None)
-    if not paths:
-        base = config.source.parent if config.source else Path()
-        paths = [Path(os.path.relpath(base / p)) for p in config.paths]
     with Bar("Linting") as progress:
         result = lint_paths(paths, config, progress)
     if result.errors:
@@ -98,9 +111,43 @@ def _origin(paths: list[Path], desired: tuple[Workflow, ...]) -> Origin:
     return origin([w.source for w in desired if w.source], paths)
 
 
+def _selected(
+    paths: list[Path] | None, tenant: list[str] | None, all_tenants: bool
+) -> tuple[Config, Selection]:
+    from pypgflow_ops.config import load_config
+    from pypgflow_ops.deploy.targets import select
+
+    config = load_config(None)
+    return config, select(tenant, all_tenants, paths, config)
+
+
+def _wanted(
+    selection: Selection, config: Config, refused: Callable[[LintResult], str] | None = None
+) -> list[Wanted]:
+    """Each tenant's workflows, linted once per set of paths."""
+    from pypgflow_ops.deploy.fleet import Wanted
+
+    read: dict[tuple[Path, ...], Wanted] = {}
+    wanted = []
+    for target in selection.targets:
+        if target.paths not in read:
+            paths, desired = _linted(list(target.paths), config, refused)
+            read[target.paths] = Wanted(target.tenant, desired, _origin(paths, desired))
+        known = read[target.paths]
+        wanted.append(Wanted(target.tenant, known.desired, known.origin))
+    return wanted
+
+
+def _milliseconds(lock_timeout: str | None) -> int | None:
+    from pypgflow_ops.deploy.lock import milliseconds
+
+    return None if lock_timeout is None else milliseconds(lock_timeout)
+
+
 def plan(
     paths: list[Path] = PATHS,
-    tenant: str = TENANT,
+    tenant: list[str] | None = TENANTS,
+    all_tenants: bool = ALL_TENANTS,
     database_url: str | None = DATABASE_URL,
     output_format: PlanFormat = typer.Option("text", "--format", "-f", help="Output format."),
     out: Path | None = typer.Option(
@@ -110,23 +157,40 @@ def plan(
         False, DETAILED_EXITCODE, help="Exit 0 with no changes, 2 with changes, 1 on error."
     ),
     prune: bool = PRUNE,
+    lock_timeout: str | None = LOCK_TIMEOUT,
 ) -> int:
     """Show what apply would change in the database."""
+    from pypgflow_ops.commands import fleet
     from pypgflow_ops.deploy.apply import plan_against
-    from pypgflow_ops.deploy.tenant import checked_slug
     from pypgflow_ops.report.plan_views import ViewContext
 
     view = PLAN_VIEWS[output_format]
-    refused = partial(view.refused, tenant) if view.refused else None
     try:
-        checked_slug(tenant)
-        paths, desired = _linted(paths, refused)
+        config, selection = _selected(paths, tenant, all_tenants)
+        timeout = _milliseconds(lock_timeout)
+        # One tenant's document for CI when lint refuses the files (a fleet's report says it all)
+        single = None if selection.fleet else selection.targets[0].tenant
+        refused = partial(view.refused, single) if view.refused and single else None
+        wanted = _wanted(selection, config, refused)
     except UsageError as exc:
         if not detailed_exitcode:
             raise
         raise PypgflowError(str(exc)) from None  # exit 2 means "changes" here: say 1
-    live = _read_live_state(database_url, tenant, desired)
-    planned = plan_against(tenant, desired, live, prune=prune, origin=_origin(paths, desired))
+    if selection.fleet:
+        return fleet.plan(
+            selection,
+            wanted,
+            database_url=database_url,
+            output_format=output_format,
+            out=out,
+            detailed_exitcode=detailed_exitcode,
+            prune=prune,
+            lock_timeout_ms=timeout,
+            color=wants_color(),
+        )
+    [(tenant_slug, desired, origin)] = [(w.tenant, w.desired, w.origin) for w in wanted]
+    live = _read_live_state(database_url, tenant_slug, desired, timeout)
+    planned = plan_against(tenant_slug, desired, live, prune=prune, origin=origin)
     if out is not None:
         _save(out, planned, desired, live, prune)
     context = ViewContext(desired, live, color=wants_color())
@@ -137,17 +201,26 @@ def plan(
 
 
 def _read_live_state(
-    database_url: str | None, tenant: str, desired: tuple[Workflow, ...]
+    database_url: str | None,
+    tenant: str,
+    desired: tuple[Workflow, ...],
+    lock_timeout_ms: int | None,
 ) -> LiveState:
     from psycopg import IsolationLevel
 
     from pypgflow_ops.db.connect import resolve_database_url, session
+    from pypgflow_ops.deploy.fleet import wait_for_applies
     from pypgflow_ops.deploy.introspect import read_live_state
 
     with session(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ  # one snapshot for every query
         conn.read_only = True
+        wait_for_applies(conn, [tenant], _say, lock_timeout_ms)
         return read_live_state(conn, tenant, desired)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _save(
@@ -171,7 +244,8 @@ def apply(
     plan_file: Path | None = typer.Option(
         None, "--plan", help="Apply a plan saved by `plan --out FILE`.", show_default=False
     ),
-    tenant: str = TENANT,
+    tenant: list[str] | None = TENANTS,
+    all_tenants: bool = ALL_TENANTS,
     database_url: str | None = DATABASE_URL,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     prune: bool = PRUNE,
@@ -181,15 +255,36 @@ def apply(
         help="Who applies (default: GITHUB_ACTOR, else the OS user, else its uid).",
         show_default=False,
     ),
+    lock_timeout: str | None = LOCK_TIMEOUT,
+    jobs: int = typer.Option(
+        4, "--jobs", "-j", help="Several tenants: how many to apply at once, each on its own."
+    ),
+    atomic: bool = typer.Option(
+        False, "--atomic", help="Several tenants: all in one transaction, all or none."
+    ),
 ) -> int:
     """Apply the repository's workflow definitions to the database, in one transaction."""
+    from pypgflow_ops.commands import fleet
     from pypgflow_ops.db.connect import resolve_database_url, session
     from pypgflow_ops.deploy import apply as deploy
     from pypgflow_ops.deploy import identity
-    from pypgflow_ops.deploy.tenant import checked_slug
     from pypgflow_ops.report import plan_text
 
-    source = _source(paths, plan_file, checked_slug(tenant), prune)
+    config, selection = _selected(paths, tenant, all_tenants)
+    timeout = _milliseconds(lock_timeout)
+    if selection.fleet:
+        return fleet.apply(
+            _fleet_sources(selection, config, plan_file, paths, prune),
+            database_url=database_url,
+            actor=identity.actor(actor),
+            yes=yes,
+            jobs=jobs,
+            atomic=atomic or plan_file is not None,  # a saved fleet plan lands whole or not
+            lock_timeout_ms=timeout,
+        )
+    [target] = selection.targets
+    tenant_slug = target.tenant
+    source = _source(list(target.paths), plan_file, tenant_slug, prune, config, bool(paths))
 
     def show(plan: Plan) -> None:
         typer.echo(plan_text.render(plan, color=wants_color()), nl=False)
@@ -207,30 +302,56 @@ def apply(
     with session(resolve_database_url(database_url)) as conn:
         outcome = deploy.apply(
             conn,
-            tenant,
+            tenant_slug,
             source,
             actor=identity.actor(actor),
-            on_wait=lambda message: typer.echo(message, err=True),
+            on_wait=_say,
             show=show,
             confirm=confirm,
+            lock_timeout_ms=timeout,
         )
     return _reported(outcome)
 
 
+def _fleet_sources(
+    selection: Selection,
+    config: Config,
+    plan_file: Path | None,
+    paths: list[Path] | None,
+    prune: bool,
+) -> Sequence[tuple[str, Source]]:
+    """What to apply to each tenant: its workflows, or its part of a saved fleet plan."""
+    from pypgflow_ops.commands import fleet
+    from pypgflow_ops.deploy.apply import FromRepository
+
+    if plan_file is None:
+        return [
+            (w.tenant, FromRepository(w.tenant, w.desired, prune, w.origin))
+            for w in _wanted(selection, config)
+        ]
+    if paths or prune:
+        raise UsageError("a saved plan is applied as it was made: no paths, no --prune")
+    return fleet.saved_sources(plan_file, selection, config)
+
+
 def _source(
-    paths: list[Path] | None, plan_file: Path | None, tenant: str, prune: bool
+    paths: list[Path],
+    plan_file: Path | None,
+    tenant: str,
+    prune: bool,
+    config: Config,
+    paths_given: bool,
 ) -> FromRepository | FromSavedPlan:
     """What to apply: the repository's workflows, or a saved plan."""
-    from pypgflow_ops.config import load_config
     from pypgflow_ops.deploy import saved_plan
     from pypgflow_ops.deploy.apply import FromRepository, FromSavedPlan
 
     if plan_file is None:
-        paths, desired = _linted(paths)
+        paths, desired = _linted(paths, config)
         return FromRepository(tenant, desired, prune, _origin(paths, desired))
-    if paths or prune:
+    if paths_given or prune:
         raise UsageError("a saved plan is applied as it was made: no paths, no --prune")
-    saved = saved_plan.read(plan_file, load_config(None))
+    saved = saved_plan.read(plan_file, config)
     if saved.tenant != tenant:
         raise UsageError(f"{plan_file} is a plan for tenant {saved.tenant!r}, not {tenant!r}")
     return FromSavedPlan(saved, str(plan_file))

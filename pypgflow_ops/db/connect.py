@@ -83,6 +83,9 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[A
             autocommit=autocommit,
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
             application_name="pypgflow-ops",
+            # No server-side prepared statements: they belong to a server connection, which a
+            # pooler in transaction mode (PgBouncer) hands to another client between transactions.
+            prepare_threshold=None,
         )
     except psycopg.ProgrammingError as exc:
         reason = redacted(one_line(exc), url)

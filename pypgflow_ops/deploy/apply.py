@@ -133,7 +133,7 @@ class FromSavedPlan:
         return plan
 
 
-def _write(
+def write_plan(
     conn: psycopg.Connection[Any], plan: Plan, desired: Sequence[Workflow], actor: str
 ) -> uuid.UUID:
     tenant_id = ensure_tenant(conn, plan.tenant)
@@ -158,6 +158,7 @@ def apply(
     on_wait: Callable[[str], None],
     show: Callable[[Plan], None],
     confirm: Callable[[], bool],
+    lock_timeout_ms: int | None = None,
 ) -> Outcome:
     """Lock, read, decide, show; then, if there is something to do and it is confirmed, write.
 
@@ -167,7 +168,7 @@ def apply(
     committing = False
     try:
         with conn.transaction() as transaction:
-            lock.acquire(conn, tenant, on_wait)
+            lock.acquire(conn, tenant, on_wait, timeout_ms=lock_timeout_ms)
             # Upgrade first: it refuses a runtime that is not intact, and introspection is written
             # for the newest runtime. Anything but a confirmed write rolls the upgrade back.
             installed = runtime.upgrade(conn).previous_version
@@ -177,7 +178,7 @@ def apply(
             if plan.errors or not plan.has_changes or not confirm():
                 outcome = Outcome(plan, None)
                 raise psycopg.Rollback(transaction)
-            outcome = Outcome(plan, _write(conn, plan, source.desired, actor))
+            outcome = Outcome(plan, write_plan(conn, plan, source.desired, actor))
             committing = True
     except psycopg.Error as exc:
         if committing and conn.broken:

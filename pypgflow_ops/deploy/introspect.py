@@ -3,8 +3,12 @@
 First, in one pipeline: the tenant, a summary of every applied version, the active versions and
 the running instances. A version whose rows are all still the ones its apply wrote, and whose
 recorded hash and counts match the repository's workflow of that name and version, has that
-workflow's content: it is not fetched again. Second, the full content of every other version, so
-that its hash can be taken of its rows (drift) and a new version can be compared with it.
+workflow's content: it is not fetched again. Second, the full content of the versions still
+needed, so that its hash can be taken of its rows (drift) and a new version can be compared with
+it. For a plan (given the repository's workflows), an old or retired version whose rows are
+intact is proven untouched by that check alone: its recorded hash stands for its content and
+its rows are not read, so a no-op plan costs the same whatever the history (issue 11). Only
+the active version of each workflow is read in full, which a new version is compared with.
 
 The apply tool connects as a role that bypasses row-level security (a superuser, or a role with
 BYPASSRLS; RLS is forced, so merely owning the tables is not enough), and is refused otherwise:
@@ -50,6 +54,29 @@ class _Summary:
         )
 
 
+def _proven(summary: _Summary) -> LiveDefinition:
+    """An intact version not read: only its name and version; its hash is the recorded one."""
+    workflow = Workflow(name=summary.name, version=summary.version, states=(), transitions=())
+    return LiveDefinition(
+        workflow,
+        summary.revision,
+        summary.recorded_hash,
+        summary.recorded_hash,
+        summary.retired,
+        content_read=False,
+    )
+
+
+def _active_ids(summaries: Sequence[_Summary], heads: Mapping[str, str]) -> set[uuid.UUID]:
+    """The version new instances start on, per workflow: the head, else the newest revision."""
+    newest: dict[str, _Summary] = {}
+    for summary in summaries:
+        if summary.name not in newest or summary.revision > newest[summary.name].revision:
+            newest[summary.name] = summary
+    active = {s.id for s in summaries if s.name in heads and heads[s.name] == s.version}
+    return active | {s.id for s in newest.values() if s.name not in heads}
+
+
 def _from_rows(summary: _Summary, row: Sequence[Any]) -> LiveDefinition:
     _, metadata, states, transitions = row
     workflow = Workflow(
@@ -90,9 +117,10 @@ def _refuse_unless_bypassing_rls(role: str, bypasses: bool) -> None:
 
 
 def read_live_state(
-    conn: psycopg.Connection[Any], tenant: str, desired: Iterable[Workflow] = ()
+    conn: psycopg.Connection[Any], tenant: str, desired: Iterable[Workflow] | None = None
 ) -> LiveState:
-    """The tenant's live state; `desired` (the repository's workflows) spares reading rows."""
+    """The tenant's live state; `desired` (the repository's workflows, for a plan) spares
+    reading rows. Without it every version is read in full (export, diagrams)."""
     with conn.pipeline():  # the role check costs no round trip of its own
         role = conn.execute(statement("live_role"))
         runtime_version = installed_version(conn)
@@ -104,12 +132,18 @@ def read_live_state(
             conn.execute(statement(name), {"tenant": tenant})
             for name in ("live_tenant", "live_definitions", "live_heads", "live_running")
         )
-    wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired}
+    wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired or ()}
+    every = [_Summary(*row) for row in summaries]
+    head_versions = dict(heads.fetchall())
+    active = _active_ids(every, head_versions)
     known: dict[uuid.UUID, LiveDefinition] = {}
     unknown: list[_Summary] = []
-    for summary in (_Summary(*row) for row in summaries):
+    for summary in every:
         workflow = wanted.get((summary.name, summary.version))
-        if summary.holds(workflow):
+        untouched = desired is not None and summary.intact and summary.id not in active
+        if untouched and not summary.holds(workflow):
+            known[summary.id] = _proven(summary)
+        elif summary.holds(workflow):
             assert workflow is not None
             known[summary.id] = LiveDefinition(
                 workflow,
@@ -126,7 +160,7 @@ def read_live_state(
         runtime_version,
         tenant_exists=tenant_row.fetchone() is not None,
         definitions=tuple(known.values()),
-        heads=dict(heads.fetchall()),
+        heads=head_versions,
         running=tuple(RunningInstances(*row) for row in running),
     )
 

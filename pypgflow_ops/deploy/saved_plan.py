@@ -68,22 +68,23 @@ def saved(plan: Plan, workflows: Sequence[Workflow], fingerprint: str, *, prune:
 
 
 def dumps(saved_plan: SavedPlan) -> str:
-    return json.dumps(
-        {
-            "saved_plan_format": SAVED_PLAN_FORMAT,
-            "written_by": _WRITTEN_BY,
-            "tenant": saved_plan.tenant,
-            "prune": saved_plan.prune,
-            "fingerprint": saved_plan.fingerprint,
-            "origin": saved_plan.origin.to_dict() if saved_plan.origin else None,
-            "plan": saved_plan.decisions,
-            "definitions": [
-                {"source": w.source, "definition": w.canonical()} for w in saved_plan.workflows
-            ],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return json.dumps(document(saved_plan), ensure_ascii=False, separators=(",", ":"))
+
+
+def document(saved_plan: SavedPlan) -> dict[str, Any]:
+    """The file's JSON document (a fleet plan file holds one per tenant)."""
+    return {
+        "saved_plan_format": SAVED_PLAN_FORMAT,
+        "written_by": _WRITTEN_BY,
+        "tenant": saved_plan.tenant,
+        "prune": saved_plan.prune,
+        "fingerprint": saved_plan.fingerprint,
+        "origin": saved_plan.origin.to_dict() if saved_plan.origin else None,
+        "plan": saved_plan.decisions,
+        "definitions": [
+            {"source": w.source, "definition": w.canonical()} for w in saved_plan.workflows
+        ],
+    }
 
 
 def write(path: Path, saved_plan: SavedPlan) -> None:
@@ -104,7 +105,7 @@ def _finite(text: str) -> float:
     return value
 
 
-def _parsed(data: bytes, path: Path) -> Any:
+def parsed(data: bytes, path: Path) -> Any:
     try:
         return json.loads(data.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite)
     except UnicodeDecodeError:
@@ -118,6 +119,11 @@ def _compatible(document: Any, path: Path) -> None:
     if not isinstance(document, dict):
         raise PypgflowError(f"{path}: not a saved plan (a JSON object was expected)")
     if "saved_plan_format" not in document:
+        if "fleet_plan_format" in document:
+            raise PypgflowError(
+                f"{path}: a plan for several tenants: apply it with the --tenant options (or "
+                "--all-tenants) it was made with"
+            )
         if "changes" in document and "summary" in document:
             raise PypgflowError(
                 f"{path}: this is a plan's JSON view, not a saved plan: save one with "
@@ -175,7 +181,11 @@ def loads(data: bytes, path: Path, config: Config) -> SavedPlan:
 
 
 def _loads(data: bytes, path: Path, config: Config) -> SavedPlan:
-    document = _parsed(data, path)
+    return from_document(parsed(data, path), path, config)
+
+
+def from_document(document: Any, path: Path, config: Config) -> SavedPlan:
+    """A saved plan's document, checked as `read` checks a file's."""
     _compatible(document, path)
     problem = _shape_problem(document)
     if problem:
