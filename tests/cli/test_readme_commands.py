@@ -43,7 +43,7 @@ def test_the_test_command_does_its_own_set_up() -> None:
 
 def test_without_root_the_set_up_says_in_one_line_what_to_install(tmp_path: Path) -> None:
     """A machine without Graphviz, as a user who cannot apt-get: one line, exit 1."""
-    for tool in ("bash", "dirname", "git", "npm", "node", "initdb"):
+    for tool in ("bash", "dirname", "git", "shellcheck", "npm", "node", "initdb"):
         found = shutil.which(tool)
         assert found is not None, tool
         (tmp_path / tool).symlink_to(found)
