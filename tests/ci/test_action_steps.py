@@ -82,6 +82,37 @@ def test_lint_annotates_and_fails_on_errors(checkout: Path) -> None:
     assert '"uri": "workflows/bad.yaml"' in (checkout / "pypgflow-ops.sarif").read_text()
 
 
+SCENARIOS = """\
+workflow: expense
+scenarios:
+  - name: an expense finishes
+    start: {entity_table: expenses, entity_id: "1"}
+    steps:
+      - to: done
+    expect: {state: done, finished: true}
+"""
+
+
+@pytest.mark.database
+def test_test_runs_the_scenarios_and_fails_on_a_failing_one(
+    checkout: Path, database_url: str
+) -> None:
+    scenarios = checkout / "workflows" / "expense.scenarios.yaml"
+    scenarios.write_text(SCENARIOS)
+
+    code, out, _ = _run(
+        "Test", checkout, WORKFLOW_PATHS="workflows/", DATABASE_URL_INPUT=database_url
+    )
+    assert (code, out.startswith("::notice ")) == (0, True), out
+
+    scenarios.write_text(SCENARIOS.replace("finished: true", "finished: false"))
+    code, out, _ = _run(
+        "Test", checkout, WORKFLOW_PATHS="workflows/", DATABASE_URL_INPUT=database_url
+    )
+    assert code == 1
+    assert out.startswith("::error file=workflows/expense.scenarios.yaml,line="), out
+
+
 @pytest.mark.database
 def test_plan_then_apply_the_saved_plan(checkout: Path, database_url: str) -> None:
     code, out, outputs = _run(
