@@ -2,11 +2,14 @@
 pass`, in one run (the commands alternate, so a busy machine slows them alike).
 
     python benchmarks/startup.py [--runs 20] [--file workflows/expense_approval.yaml]
+                                 [--baseline REV]
 
 It makes a throwaway git repository whose .pre-commit-config.yaml points at this checkout's HEAD,
 lets pre-commit install the hook's environment once (not timed), then times, in that
 environment: `python -c pass`, the hook's entry (`pypgflow-ops lint FILE`), and `pre-commit run
-pypgflow-ops-lint --files FILE` (pre-commit's own start-up included).
+pypgflow-ops-lint --files FILE` (pre-commit's own start-up included). With `--baseline REV`, the
+hook's entry installed from that commit too, timed in the same alternation: a before and after
+in one run.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _repository(folder: Path, file: Path) -> None:
+def _repository(folder: Path, file: Path, rev: str) -> None:
     head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ["git", "rev-parse", rev], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.strip()
+    folder.mkdir()
     (folder / "workflows").mkdir()
     shutil.copy(file, folder / "workflows" / file.name)
     (folder / ".pre-commit-config.yaml").write_text(
@@ -50,19 +54,27 @@ def _time(command: list[str], cwd: Path) -> tuple[float, float]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
+def _hook_env(folder: Path, file: Path, rev: str, home: Path) -> Path:
+    """The bin folder of the hook's environment, installed from `rev` (not timed)."""
+    _repository(folder, file, rev)
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    install = [sys.executable, "-m", "pre_commit", "install-hooks"]
+    subprocess.run(install, cwd=folder, env=environment, check=True)
+    return next(home.glob("repo*/py_env-*/bin"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--file", type=Path, default=REPO / "workflows" / "expense_approval.yaml")
+    parser.add_argument("--baseline", help="also time the hook's entry at this commit")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder, home = Path(temp, "repo"), Path(temp, "home")
-        folder.mkdir()
-        _repository(folder, args.file.resolve())
+        file = args.file.resolve()
+        hook_env = _hook_env(folder, file, "HEAD", home)
         os.environ["PRE_COMMIT_HOME"] = str(home)
         pre_commit = [sys.executable, "-m", "pre_commit"]
-        subprocess.run([*pre_commit, "install-hooks"], cwd=folder, check=True)
-        hook_env = next(home.glob("repo*/py_env-*/bin"))
         relative = f"workflows/{args.file.name}"
         commands = {
             "python -c pass": [str(hook_env / "python"), "-c", "pass"],
@@ -75,6 +87,10 @@ def main() -> None:
                 relative,
             ],
         }
+        if args.baseline:
+            before = _hook_env(Path(temp, "before"), file, args.baseline, Path(temp, "home0"))
+            name = f"pypgflow-ops lint {relative} at {args.baseline}"
+            commands[name] = [str(before / "pypgflow-ops"), "lint", relative]
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, command in commands.items():

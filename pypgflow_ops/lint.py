@@ -155,17 +155,25 @@ def _result(files: int, results: list[FileResult], config: Config) -> LintResult
 
 
 def lint_paths(
-    paths: Sequence[Path], config: Config | None = None, progress: Progress = no_progress
+    paths: Sequence[Path],
+    config: Config | None = None,
+    progress: Progress = no_progress,
+    against_ref: str | None = None,
 ) -> LintResult:
+    """Lint the files under `paths`; with `against_ref`, also compare them with that git ref."""
     config = config or Config()
     files = discover(paths)
     scenario_files = [file for file in files if is_scenario_file(file)]
     results = _run([file for file in files if not is_scenario_file(file)], config, progress)
+    workflows = [workflow for _, workflow in results if workflow is not None]
     if scenario_files:
         from pypgflow_ops.scenarios.lint import scenario_problems
 
-        workflows = [workflow for _, workflow in results if workflow is not None]
         results.append((scenario_problems(scenario_files, workflows, config), None))
+    if against_ref is not None:
+        from pypgflow_ops.against_ref import ref_problems
+
+        results.append((list(ref_problems(against_ref, paths, workflows, config)), None))
     return _result(len(files), results, config)
 
 

@@ -31,6 +31,14 @@ def lint(
         help="Configuration file (default: the nearest .pypgflow-ops.yaml, "
         "or pyproject.toml with [tool.pypgflow-ops]).",
     ),
+    against_ref: str | None = typer.Option(
+        None,
+        "--against-ref",
+        metavar="GIT_REF",
+        help="Also compare each workflow with its form at this git ref (by workflow name): "
+        "versions not bumped or gone backwards, workflows removed.",
+        show_default=False,
+    ),
 ) -> int:
     """Check workflow files against the schema and the state-machine rules."""
     from pypgflow_ops.config import load_config
@@ -50,6 +58,6 @@ def lint(
                 f"{missing[0]}: no such file or folder (from {origin}); name the files to lint"
             )
     with Bar("Linting") as progress:
-        result = lint_paths(paths, config, progress)
+        result = lint_paths(paths, config, progress, against_ref)
     typer.echo(LINT_FORMATS[output_format](result, color=wants_color()), nl=False)
     return result.exit_code

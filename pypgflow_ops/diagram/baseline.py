@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 from pypgflow_ops.config import Config
 from pypgflow_ops.diagram.sources import Undrawable, load_source
-from pypgflow_ops.errors import PypgflowError, UsageError
+from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.git import file_at_ref
 from pypgflow_ops.model import Workflow
 
 Baseline = Callable[[Workflow], Workflow | None]
-
-
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], cwd=folder, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise PypgflowError("--against-ref needs git, which is not installed") from None
-
-
-def _first_line(output: bytes) -> str:
-    lines = output.decode(errors="replace").strip().splitlines()
-    return lines[0] if lines else "git failed"
-
-
-def file_at_ref(ref: str, path: Path) -> bytes | None:
-    """The file's content at `ref`, or None when the file did not exist there."""
-    if ref.startswith("-"):
-        raise UsageError(f"{ref!r} is not a git ref")
-    folder = path.resolve().parent
-    verified = _git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if verified.returncode != 0:
-        reason = _first_line(verified.stderr) if verified.stderr else "no such commit"
-        raise UsageError(f"--against-ref {ref}: {reason}")
-    shown = _git(folder, "show", f"{ref}:./{path.name}")
-    return shown.stdout if shown.returncode == 0 else None
 
 
 def from_git(ref: str, config: Config) -> Baseline:

@@ -15,6 +15,7 @@ from pypgflow_ops.rules import (
     initial_states,
     presentation,
     reachability,
+    versions,
     workflows,
 )
 from pypgflow_ops.rules.subject import GraphCheck
@@ -32,6 +33,7 @@ RULES: tuple[RuleInfo, ...] = (
     *schema.RULES,
     *GRAPH_CHECKS,
     *workflows.RULES,
+    *versions.RULES,
     *scenario_checks.RULES,
 )
 

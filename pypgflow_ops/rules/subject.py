@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,22 +40,27 @@ def _edges(
 @dataclass(frozen=True)
 class Subject:
     workflow: Workflow
-    graph: Any  # networkx.DiGraph over the declared state names (networkx has no type stubs)
     states_key: Position  # where `states:` was written, for problems about the whole list
     declared: dict[str, State]  # each state name's first declaration
     locate: Locate  # where the value at a path of the document was written
 
     @classmethod
     def of(cls, workflow: Workflow, states_key: Position, locate: Locate) -> Subject:
-        import networkx as nx
-
         declared: dict[str, State] = {}
         for state in workflow.states:
             declared.setdefault(state.name, state)
+        return cls(workflow, states_key, declared, locate)
+
+    @functools.cached_property
+    def graph(self) -> Any:
+        """networkx.DiGraph over the declared state names (networkx has no type stubs); built,
+        and networkx imported (about 130 ms of start-up), only when a rule asks for it."""
+        import networkx as nx
+
         graph = nx.DiGraph()
-        graph.add_nodes_from(declared)
-        graph.add_edges_from(_edges(workflow.transitions, declared))
-        return cls(workflow, graph, states_key, declared, locate)
+        graph.add_nodes_from(self.declared)
+        graph.add_edges_from(_edges(self.workflow.transitions, self.declared))
+        return graph
 
     def at(self, element: State | Transition) -> Position:
         return element.position or self.states_key

@@ -58,9 +58,19 @@ def checkout(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _git(folder: Path, *args: str) -> None:
+    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args]
+    subprocess.run(command, cwd=folder, check=True, capture_output=True)
+
+
 def test_lint_annotates_and_fails_on_errors(checkout: Path) -> None:
+    _git(checkout, "init", "-q")
+    _git(checkout, "add", "workflows")
+    _git(checkout, "commit", "-q", "-m", "base")
+    _git(checkout, "update-ref", "refs/remotes/origin/main", "HEAD")  # the PR's base, fetched
     bad = FLOW.replace("expense", "bad").replace(", final: true", "")
     (checkout / "workflows" / "bad.yaml").write_text(bad)
+    (checkout / "workflows" / "expense.yaml").write_text(FLOW.replace("finish", "close"))
 
     code, out, _ = _run(
         "Lint", checkout, WORKFLOW_PATHS="workflows/", AGAINST_REF="origin/main", SARIF="true"
@@ -68,7 +78,39 @@ def test_lint_annotates_and_fails_on_errors(checkout: Path) -> None:
 
     assert code == 1
     assert out.startswith("::error file=workflows/bad.yaml,line=")
+    assert "::error file=workflows/expense.yaml,line=1,col=36,title=version-not-bumped::" in out
     assert '"uri": "workflows/bad.yaml"' in (checkout / "pypgflow-ops.sarif").read_text()
+
+
+SCENARIOS = """\
+workflow: expense
+scenarios:
+  - name: an expense finishes
+    start: {entity_table: expenses, entity_id: "1"}
+    steps:
+      - to: done
+    expect: {state: done, finished: true}
+"""
+
+
+@pytest.mark.database
+def test_test_runs_the_scenarios_and_fails_on_a_failing_one(
+    checkout: Path, database_url: str
+) -> None:
+    scenarios = checkout / "workflows" / "expense.scenarios.yaml"
+    scenarios.write_text(SCENARIOS)
+
+    code, out, _ = _run(
+        "Test", checkout, WORKFLOW_PATHS="workflows/", DATABASE_URL_INPUT=database_url
+    )
+    assert (code, out.startswith("::notice ")) == (0, True), out
+
+    scenarios.write_text(SCENARIOS.replace("finished: true", "finished: false"))
+    code, out, _ = _run(
+        "Test", checkout, WORKFLOW_PATHS="workflows/", DATABASE_URL_INPUT=database_url
+    )
+    assert code == 1
+    assert out.startswith("::error file=workflows/expense.scenarios.yaml,line="), out
 
 
 @pytest.mark.database

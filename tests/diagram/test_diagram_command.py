@@ -145,7 +145,10 @@ def test_against_a_ref_without_the_file_everything_is_added(git_repo: Path) -> N
 def test_an_unknown_ref_is_a_usage_error(git_repo: Path) -> None:
     code, out, err = run("refund.yaml", "--against-ref", "nope", cwd=git_repo)
     assert (code, out) == (2, b"")
-    assert err == "pypgflow-ops: error: --against-ref nope: no such commit\n"
+    assert err == (
+        "pypgflow-ops: error: --against-ref nope: no such commit; "
+        "fetch it first: git fetch --depth=1 origin nope\n"
+    )
 
 
 @pytest.mark.parametrize(

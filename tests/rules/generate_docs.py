@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rule_cases import Case, all_cases, lint_case
+from rule_cases import REF, Case, all_cases, lint_case
 
 from pypgflow_ops.problems import RuleInfo
 from pypgflow_ops.report import text
@@ -52,6 +52,19 @@ nothing. The table's last column says which rules can be tuned.
 
 `duplicate-state-case` is a rule of its own rather than part of `duplicate-state`: the runtime
 compares names exactly, so it can store and run `Done` beside `done`, and the rule can be tuned.
+
+`version-not-bumped`, `version-went-backwards` and `workflow-removed` run only with
+`pypgflow-ops lint --against-ref REF`: each workflow is compared with the workflows at the git ref
+`REF` under the same paths, read from git's object store (no checkout; a detached HEAD is fine),
+matched by workflow name, not by file name: a moved file is the same workflow. "Changed" means a
+different canonical form (the content hash plan and apply use), so reordering states or
+transitions is no change. "Lower" needs an order of version strings, and the runtime has none: it
+orders a workflow's versions by when they were applied (`revision`, which `plan` turns into a
+rollback when an older version comes back). So lint compares versions as people read them: runs
+of digits as numbers, anything else as text, left to right ("1.10" comes after "1.9", "2.0" after
+"1.99", "1.0.1" after "1.0"). A ref that is not there (a shallow clone in CI without the base
+commit) stops lint with exit 2 and the command that fetches it, such as
+`git fetch --depth=1 origin main`.
 """
 
 
@@ -74,11 +87,15 @@ def _fenced(body: str, language: str) -> str:
 
 def _example(case: Case, verdict: str) -> str:
     parts = [f"**{verdict}:** {case.name}.\n"]
+    for path, body in case.at_ref.items():
+        parts.append(f"`{path}` at `{REF}`:\n")
+        parts.append(_fenced(body, "yaml"))
     for path, body in case.files.items():
         if not case.single:
-            parts.append(f"`{path}`:\n")
+            parts.append(f"`{path}`{' now' if case.at_ref else ''}:\n")
         parts.append(_fenced(body, "yaml"))
-    command = " ".join(["$ pypgflow-ops lint", *([] if case.single else ["."])])
+    against = ["--against-ref", REF] if case.at_ref else []
+    command = " ".join(["$ pypgflow-ops lint", *against, *([] if case.single else ["."])])
     if case.single:
         command += f" {next(iter(case.files))}"
     parts.append(_fenced(f"{command}\n{text.render(lint_case(case))}", "console"))

@@ -14,11 +14,17 @@ lint clean. Shared by test_rule_cases.py and generate_docs.py.
 
 A case across files gives `files: [{path, text}, ...]` instead of `file`, and `fails_at` as a
 mapping from path to lines.
+
+A case of a rule that compares with a git ref (`lint --against-ref`) also gives
+`at_ref: [{path, text}, ...]`, the files as committed on branch `main` (REF) of a throwaway
+repository; the case's files then replace them in the work tree and `lint --against-ref main .`
+runs there. `fails_at` may name a file that exists only at the ref.
 """
 
 from __future__ import annotations
 
 import contextlib
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +38,7 @@ from pypgflow_ops.problems import LintResult
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 SINGLE_FILE = "workflow.yaml"
+REF = "main"
 
 
 class CaseFileError(Exception):
@@ -44,6 +51,7 @@ class Case:
     name: str
     files: Mapping[str, str]  # path -> text
     fails_at: Mapping[str, tuple[int, ...]]  # path -> lines; empty for a passing case
+    at_ref: Mapping[str, str]  # path -> text at REF; empty when the case needs no git ref
 
     @property
     def passes(self) -> bool:
@@ -51,7 +59,12 @@ class Case:
 
     @property
     def single(self) -> bool:
-        return tuple(self.files) == (SINGLE_FILE,)
+        return tuple(self.files) == (SINGLE_FILE,) and not self.at_ref
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path the case names, now or at REF."""
+        return [*self.files, *(path for path in self.at_ref if path not in self.files)]
 
 
 def _lines(value: Any, where: str) -> tuple[int, ...]:
@@ -69,7 +82,7 @@ def _files(raw: Mapping[str, Any], where: str) -> dict[str, str]:
 
 
 def _fails_at(
-    raw: Mapping[str, Any], files: Mapping[str, str], where: str
+    raw: Mapping[str, Any], files: Mapping[str, str | None], where: str
 ) -> dict[str, tuple[int, ...]]:
     if raw.get("passes") is True:
         if "fails_at" in raw:
@@ -88,7 +101,8 @@ def _fails_at(
 def _case(rule: str, raw: Mapping[str, Any], where: str) -> Case:
     where = f"{where}: {raw.get('name', '(unnamed case)')}"
     files = _files(raw, where)
-    return Case(rule, raw["name"], files, _fails_at(raw, files, where))
+    at_ref = {entry["path"]: entry["text"] for entry in raw.get("at_ref", [])}
+    return Case(rule, raw["name"], files, _fails_at(raw, {**at_ref, **files}, where), at_ref)
 
 
 def load_case_file(path: Path) -> list[Case]:
@@ -103,11 +117,28 @@ def all_cases() -> dict[str, list[Case]]:
     return {path.stem: load_case_file(path) for path in sorted(CASES_DIR.glob("*.yaml"))}
 
 
+def _write(files: Mapping[str, str]) -> None:
+    for path, text in files.items():
+        Path(path).write_text(text, encoding="utf-8")
+
+
+def _commit(files: Mapping[str, str]) -> None:
+    """A repository whose branch REF holds `files`; the work tree is left empty."""
+    git = ["git", "-c", "user.name=case", "-c", "user.email=case@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", REF], check=True)
+    _write(files)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "at ref"], check=True)
+    for path in files:
+        Path(path).unlink()
+
+
 def lint_case(case: Case) -> LintResult:
     """Lint the case's file(s) as `pypgflow-ops lint` would: a folder's from inside it, as `.`."""
     if case.single:
         return lint_source(case.files[SINGLE_FILE].encode("utf-8"), SINGLE_FILE)
     with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
-        for path, text in case.files.items():
-            Path(path).write_text(text, encoding="utf-8")
-        return lint_paths([Path(".")])
+        if case.at_ref:
+            _commit(case.at_ref)
+        _write(case.files)
+        return lint_paths([Path(".")], against_ref=REF if case.at_ref else None)

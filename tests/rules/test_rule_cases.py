@@ -33,7 +33,7 @@ def test_case(case: Case) -> None:
         return
     reported = {
         path: tuple(p.line for p in problems if p.rule == case.rule and p.file == path)
-        for path in case.files
+        for path in case.paths
     }
     assert {path: lines for path, lines in reported.items() if lines} == dict(case.fails_at)
     assert _shown(p for p in problems if p.rule != case.rule) == []
