@@ -8,8 +8,9 @@ from typing import Any
 
 from pypgflow_ops import resources
 from pypgflow_ops.loading import Document, NodePath, load
-from pypgflow_ops.problems import Problem, Severity
+from pypgflow_ops.problems import Problem
 from pypgflow_ops.scenarios.model import Expect, Scenario, ScenarioFile, Step
+from pypgflow_ops.schema import SCHEMA
 from pypgflow_ops.schema_paths import json_path
 
 Read = tuple[ScenarioFile | None, list[Problem]]
@@ -61,16 +62,7 @@ def _schema_problems(document: Document, file: str) -> list[Problem]:
     for error in _validator().iter_errors(document.data):
         path, at_key, message = _explained(error)
         position = (at_key and document.key_position(path)) or document.position(path)
-        problems.append(
-            Problem(
-                file,
-                position.line,
-                position.column,
-                "schema",
-                Severity.ERROR,
-                message,
-            )
-        )
+        problems.append(SCHEMA.problem(file, position, message))
     return sorted(set(problems))
 
 
