@@ -113,7 +113,7 @@ def _consented(
 ) -> Sequence[tuple[str, Source]] | None:
     """At a terminal without --yes: show the fleet's plan and ask once; the tenants are then
     held to it. None: no."""
-    from pypgflow_ops.deploy import saved_plan
+    from pypgflow_ops.deploy import record
     from pypgflow_ops.deploy.fleet import Confirmed, Wanted
     from pypgflow_ops.report.fleet_views import text
 
@@ -128,7 +128,7 @@ def _consented(
     for (tenant, source), each in zip(sources, fleet.tenants, strict=True):
         if each.live is not None:
             try:
-                decided[tenant] = saved_plan.decisions(source.decide(each.live))
+                decided[tenant] = record.decisions(source.decide(each.live))
             except PypgflowError:  # refused again under the lock, where it is reported
                 decided[tenant] = None
     typer.echo(text(fleet, color=sys.stdout.isatty()), nl=False)

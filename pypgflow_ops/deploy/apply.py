@@ -16,7 +16,7 @@ import psycopg
 
 from pypgflow_ops.db import runtime
 from pypgflow_ops.db.failure import one_line
-from pypgflow_ops.deploy import lock, record, saved_plan
+from pypgflow_ops.deploy import lock, record
 from pypgflow_ops.deploy.fingerprint import fingerprint
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.deploy.saved_plan import SavedPlan
@@ -123,7 +123,7 @@ class FromSavedPlan:
             prune=self.saved.prune,
             origin=self.saved.origin,
         )
-        made = saved_plan.decisions(plan)
+        made = record.decisions(plan)
         if made != self.saved.decisions:
             raise PypgflowError(
                 f"{self.file} is not the plan its definitions make against the database "

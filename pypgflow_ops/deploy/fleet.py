@@ -20,7 +20,7 @@ from psycopg import IsolationLevel
 from pypgflow_ops.db import runtime
 from pypgflow_ops.db.failure import one_line
 from pypgflow_ops.deploy import apply as deploy
-from pypgflow_ops.deploy import lock, saved_plan
+from pypgflow_ops.deploy import lock, record
 from pypgflow_ops.deploy.apply import Outcome, StalePlanError, plan_against
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.errors import PypgflowError
@@ -129,7 +129,7 @@ class Confirmed:
 
     tenant: str
     source: Source
-    decisions: Any  # saved_plan.decisions of the plan shown
+    decisions: Any  # record.decisions of the plan shown
 
     @property
     def desired(self) -> tuple[Workflow, ...]:
@@ -137,7 +137,7 @@ class Confirmed:
 
     def decide(self, live: LiveState) -> Plan:
         plan = self.source.decide(live)
-        if saved_plan.decisions(plan) != self.decisions:
+        if record.decisions(plan) != self.decisions:
             raise StalePlanError(
                 f"tenant {self.tenant!r} changed since the plan was shown: nothing was applied "
                 "to it: plan again"

@@ -17,10 +17,10 @@ from pypgflow_ops.plan import Plan
 PLAN_HASH_FORMAT = 1
 
 
-def hashed_shape(plan: Plan) -> dict[str, Any]:
+def decisions(plan: Plan) -> dict[str, Any]:
+    """What decides a deploy: what a saved plan promises (and `apply --plan` compares with the
+    plan made again), and what the plan hash covers."""
     return {
-        "plan_hash_format": PLAN_HASH_FORMAT,
-        "tenant": plan.tenant,
         "create_tenant": plan.create_tenant,
         "runtime": {"installed": plan.runtime_installed, "target": plan.runtime_target},
         "changes": [
@@ -36,6 +36,10 @@ def hashed_shape(plan: Plan) -> dict[str, Any]:
         ],
         "not_in_repository": list(plan.not_in_repository),
     }
+
+
+def hashed_shape(plan: Plan) -> dict[str, Any]:
+    return {"plan_hash_format": PLAN_HASH_FORMAT, "tenant": plan.tenant, **decisions(plan)}
 
 
 def plan_hash(plan: Plan) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pypgflow_ops import __version__
 from pypgflow_ops.deploy.carried import linted
+from pypgflow_ops.deploy.record import decisions
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.files import read_regular_file
 from pypgflow_ops.model import Workflow
@@ -39,26 +40,6 @@ class SavedPlan:
     decisions: Mapping[str, Any]  # what the plan decided, as `decisions(plan)` gives it
     workflows: tuple[Workflow, ...]  # every definition the plan was made from
     origin: Origin | None = None
-
-
-def decisions(plan: Plan) -> dict[str, Any]:
-    """What a saved plan promises, and what `apply --plan` compares with the plan made again."""
-    return {
-        "create_tenant": plan.create_tenant,
-        "runtime": {"installed": plan.runtime_installed, "target": plan.runtime_target},
-        "changes": [
-            {
-                "workflow": c.workflow,
-                "version": c.version,
-                "action": str(c.action),
-                "active_version": c.active_version,
-                "revision": c.revision,
-                "content_hash": c.content_hash,
-            }
-            for c in plan.changes
-        ],
-        "not_in_repository": list(plan.not_in_repository),
-    }
 
 
 def saved(plan: Plan, workflows: Sequence[Workflow], fingerprint: str, *, prune: bool) -> SavedPlan:
