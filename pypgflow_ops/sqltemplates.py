@@ -1,10 +1,9 @@
 """SQL templates under sql_templates/, rendered with jinja2.
 
 The only values a template receives are identifiers (schema and role names), and each one goes
-through the `ident` filter, which quotes it, or the `name` filter, which quotes a role name as the
-string literal that functions such as pg_has_role take. Data values never enter SQL text: they
-travel as bind parameters. Rendering fails on an undefined name, a non-string identifier, or any
-`{{ ... }}` whose value did not come out of those filters.
+through the `ident` filter, which quotes it. Data values never enter SQL text: they travel as bind
+parameters. Rendering fails on an undefined name, a non-string identifier, or any `{{ ... }}`
+whose value did not come out of the `ident` filter.
 """
 
 from __future__ import annotations
@@ -32,31 +31,14 @@ def quote_ident(name: object) -> QuotedIdentifier:
     return QuotedIdentifier(sql.Identifier(name).as_string(None))
 
 
-class QuotedName(str):
-    """A role name as a quoted string literal, checked as an identifier is."""
-
-
-def quote_name(name: object) -> QuotedName:
-    """`name`, a valid identifier, as a quoted string literal."""
-    quote_ident(name)
-    assert isinstance(name, str)
-    return QuotedName(sql.Literal(name).as_string(None))
-
-
-def _name_filter(name: object) -> QuotedName:
-    if isinstance(name, jinja2.Undefined):
-        str(name)
-    return quote_name(name)
-
-
 def _ident_filter(name: object) -> QuotedIdentifier:
     if isinstance(name, jinja2.Undefined):
         str(name)  # StrictUndefined raises UndefinedError, naming the missing identifier
     return quote_ident(name)
 
 
-def _only_quoted(value: object) -> QuotedIdentifier | QuotedName:
-    if not isinstance(value, QuotedIdentifier | QuotedName):
+def _only_quoted(value: object) -> QuotedIdentifier:
+    if not isinstance(value, QuotedIdentifier):
         raise TypeError(f"a template printed {value!r} without the ident filter")
     return value
 
@@ -71,7 +53,6 @@ def environment() -> jinja2.Environment:
         finalize=_only_quoted,
     )
     env.filters["ident"] = _ident_filter
-    env.filters["name"] = _name_filter
     return env
 
 

@@ -11,7 +11,6 @@ steps this pypgflow-ops runs, is not intact, and upgrade and apply refuse to tou
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,6 @@ def shown(text: str, names: RuntimeNames) -> str:
         ("{owner}", names.owner_role),
         ("{authenticated}", names.authenticated_role),
         ("{anon}", names.anon_role),
-        ("{bound}", names.bound_role),
         ("{installer}", "the installer"),
     ):
         text = text.replace(label, name)
@@ -100,13 +98,8 @@ def live_facts(
     rows = conn.execute(render("integrity/facts.sql").encode(), parameters).fetchall()
     conn.execute("select set_config('search_path', %s, true)", [saved[0]])
     # quoted as PostgreSQL prints them: only when needed
-    quoted = conn.execute(
-        "select quote_ident(%s) || '.', quote_ident(%s) || '.', quote_literal(%s) || '::name'",
-        [names.schema, names.api, names.bound_role],
-    )
-    spaces = tuple(
-        zip(_one(quoted.fetchone()), ("{schema}.", "{api}.", "'{bound}'::name"), strict=True)
-    )
+    quoted = conn.execute("select quote_ident(%s), quote_ident(%s)", [names.schema, names.api])
+    spaces = tuple(zip(_one(quoted.fetchone()), ("{schema}", "{api}"), strict=True))
     return {_normalized(subject, spaces): _fact(text, spaces) for subject, text in rows}
 
 
@@ -117,9 +110,8 @@ def _one(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
 
 def _normalized(text: str, spaces: tuple[tuple[str, str], ...]) -> str:
     for quoted, label in spaces:
-        # not inside a string: the setting 'pypgflow.tenant_id' names no schema
-        text = re.sub(f"(?<!'){re.escape(quoted)}", label, text).replace(
-            f"search_path={quoted.removesuffix('.')}", f"search_path={label.removesuffix('.')}"
+        text = text.replace(f"{quoted}.", f"{label}.").replace(
+            f"search_path={quoted}", f"search_path={label}"
         )
     return text
 

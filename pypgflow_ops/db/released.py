@@ -27,7 +27,7 @@ RELEASED_CHECKSUMS: dict[str, str] = {
     ),
     "runtime/v2/10_steps.sql": ("43e33a4a60c6980de53ec6f80ed8d103e8d0ecc0f5232fcffa2a65bbcade1afb"),
     "runtime/v2/20_tenancy.sql": (
-        "18f8a4d7b2b43f4dd7b764ec63194549c14463de89049f36f54fd35d84ca0216"
+        "463f305455ed1e3c04de0abb1155669604562458b79f5962f39e19a3498a580d"
     ),
     "runtime/v2/30_history.sql": (
         "ba396cae3d632db3bf1898e8ce5cb1aa7e8b0da2a16d18edbf485a0cfc468815"
@@ -35,7 +35,7 @@ RELEASED_CHECKSUMS: dict[str, str] = {
     "runtime/v2/40_engine.sql": (
         "f38154c3b2cb42d895add8eb697219a2bf240db912877ff8821049bfa288f436"
     ),
-    "runtime/v2/50_owner.sql": ("64fec92426aa00fc7b00586e6db3aa3a3ddfa1a87e7ca797ac64b86483edc636"),
+    "runtime/v2/50_owner.sql": ("b8a7213e077783f8783f8dcfcd623ff1fefb787aed37ec5695a5e6f09b04fd14"),
     "runtime/v2/60_comments.sql": (
         "a507fd88df5978d73bc0e6198172bebdfdafb449168b39c58adeadcdc6ff7b1b"
     ),

@@ -61,7 +61,6 @@ class RuntimeNames:
     anon_role: str = "pypgflow_anon"
     authenticated_role: str = "pypgflow_authenticated"
     owner_role: str = "pypgflow_owner"
-    bound_role: str = "pypgflow_tenant_bound"
 
     def identifiers(self) -> dict[str, str]:
         return {
@@ -70,7 +69,6 @@ class RuntimeNames:
             "anon_role": self.anon_role,
             "authenticated_role": self.authenticated_role,
             "owner_role": self.owner_role,
-            "bound_role": self.bound_role,
         }
 
 
@@ -185,7 +183,7 @@ def upgrade(
     try:
         if previous is not None and previous < 2 <= target:
             _refuse_bad_slugs(conn, names)
-        for role in (names.anon_role, names.authenticated_role, names.owner_role, names.bound_role):
+        for role in (names.anon_role, names.authenticated_role, names.owner_role):
             _ensure_role(conn, role)
         _refuse_a_strong_owner(conn, names.owner_role)
         with_lock_retries(

@@ -1,9 +1,8 @@
 """Tenant-bound login roles: `db grant-tenant` and `db revoke-tenant`.
 
-A bound role is a member of the bound group (which has the authenticated role's privileges), and
-its tenant comes from pypgflow.tenant_roles (read by current_tenant_id() for a session user that is
-a member of that group), which only the tool writes: claims and settings naming another tenant
-change nothing for it.
+A bound role is a member of the authenticated role, and its tenant comes from
+pypgflow.tenant_roles (read by current_tenant_id() for the session user), which only the tool
+writes: claims and settings naming another tenant change nothing for it.
 """
 
 from __future__ import annotations
@@ -95,7 +94,9 @@ def grant(
     )
     conn.execute(insert, [oid, tenant])
     conn.execute(
-        sql.SQL("grant {} to {}").format(sql.Identifier(names.bound_role), sql.Identifier(role))
+        sql.SQL("grant {} to {}").format(
+            sql.Identifier(names.authenticated_role), sql.Identifier(role)
+        )
     )
     return True
 
@@ -118,5 +119,7 @@ def revoke(
     conn.execute(delete, [row[0]])
     # Unbound, a member could name any tenant in its claims: the membership goes with the binding.
     conn.execute(
-        sql.SQL("revoke {} from {}").format(sql.Identifier(names.bound_role), sql.Identifier(role))
+        sql.SQL("revoke {} from {}").format(
+            sql.Identifier(names.authenticated_role), sql.Identifier(role)
+        )
     )

@@ -43,12 +43,10 @@ MINIMAL = sorted([
     "default privileges of {owner} in every schema on functions: {owner}=EXECUTE",
     *(f"function {{api}}.{f}: {{authenticated}}=EXECUTE, {{owner}}=EXECUTE"
       for f in ("execute_transition", "start_workflow", "start_workflow_by_id")),
-    "function {schema}.claimed_tenant_id: {authenticated}=EXECUTE, {owner}=EXECUTE",
     "function {schema}.current_actor: {owner}=EXECUTE",
     "function {schema}.current_tenant_id: {authenticated}=EXECUTE, {owner}=EXECUTE",
     "function {schema}.missing_fields: {owner}=EXECUTE",
     "function {schema}.require_tenant: {owner}=EXECUTE",
-    "function {schema}.session_binding: {authenticated}=EXECUTE, {owner}=EXECUTE",
     "function {schema}.start_instance: {owner}=EXECUTE",
     "schema {api}: {authenticated}=USAGE",
     "schema {schema}: {authenticated}=USAGE, {owner}=USAGE",

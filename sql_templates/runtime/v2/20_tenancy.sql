@@ -21,9 +21,12 @@ alter table {{ s }}.tenant_roles force row level security;
 create policy own_binding on {{ s }}.tenant_roles for select to public
     using (role_id = to_regrole(quote_ident(session_user::text))::oid);
 
--- The session user's binding, if it has one. PL/pgSQL keeps the lookup's plan for the session;
--- only members of the bound group call it (see current_tenant_id).
-create or replace function {{ s }}.session_binding() returns uuid
+-- The caller's tenant: the session user's binding, which no setting can override; else PostgREST's
+-- JWT claim, else the pypgflow.tenant_id setting (an empty string counts as none: a pooled session
+-- returns '' once a local setting has ended). session_user, not current_user: SET ROLE changes the
+-- latter, and SECURITY DEFINER functions run as their owner. PL/pgSQL keeps the lookup's plan for
+-- the session (a SQL function would plan it again in every statement whose policy calls it).
+create or replace function {{ s }}.current_tenant_id() returns uuid
 language plpgsql
 stable
 parallel safe
@@ -35,48 +38,34 @@ begin
     select b.tenant_id into bound
     from tenant_roles b
     where b.role_id = to_regrole(quote_ident(session_user::text))::oid;
-    return bound;
+    return coalesce(
+        bound,
+        coalesce(
+            nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'tenant_id', ''),
+            nullif(current_setting('pypgflow.tenant_id', true), '')
+        )::uuid
+    );
 end
 $body$;
 
--- The tenant a session names itself: PostgREST's JWT claim, else the pypgflow.tenant_id setting
--- (an empty string counts as none: a pooled session returns '' once a local setting has ended).
-create or replace function {{ s }}.claimed_tenant_id() returns uuid
-language sql
-stable
-parallel safe
-return coalesce(
-    nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'tenant_id', ''),
-    nullif(current_setting('pypgflow.tenant_id', true), '')
-)::uuid;
-
--- The caller's tenant: for a tenant-bound role its binding, which no setting can override; else
--- the tenant it names. `db grant-tenant` makes every bound role a member of the bound group, so
--- the binding is looked up only for members (and superusers, members of every role): for
--- everyone else this is an expression without a lookup, which the planner inlines into each
--- policy's init-plan. session_user, not current_user: SET ROLE changes the latter, and SECURITY
--- DEFINER functions run as their owner. A standard SQL body: its names are bound when created.
-create or replace function {{ s }}.current_tenant_id() returns uuid
-language sql
-stable
-parallel safe
-return case
-    when pg_has_role(session_user, {{ bound_role | name }}, 'member')
-        then coalesce({{ s }}.session_binding(), {{ s }}.claimed_tenant_id())
-    else {{ s }}.claimed_tenant_id()
-end;
-
 -- Who is authenticated: a tenant-bound role is itself; else the JWT's subject, else the session
--- user. What the history records as `subject`, beside the caller-claimed `executed_by`.
+-- user. What the history records as `subject`, beside the caller-claimed `executed_by`. Called
+-- only from the api functions, under their pinned search_path (see v1's require_tenant).
 create or replace function {{ s }}.current_actor() returns text
-language sql
+language plpgsql
 stable
-return case
-    when pg_has_role(session_user, {{ bound_role | name }}, 'member')
-            and {{ s }}.session_binding() is not null
-        then session_user::text
-    else coalesce(
+as $body$
+begin
+    if exists (
+        select
+        from tenant_roles b
+        where b.role_id = to_regrole(quote_ident(session_user::text))::oid
+    ) then
+        return session_user::text;
+    end if;
+    return coalesce(
         nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', ''),
         session_user::text
-    )
-end;
+    );
+end
+$body$;

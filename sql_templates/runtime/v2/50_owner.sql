@@ -3,7 +3,6 @@
 {% set a = api | ident -%}
 {% set owner = owner_role | ident -%}
 {% set authenticated = authenticated_role | ident -%}
-{% set bound = bound_role | ident -%}
 -- The owner role is NOLOGIN, neither superuser nor BYPASSRLS (created so by the tool; `db status`
 -- checks it). The functions run as it, so forced row-level security filters every row they read
 -- or write by the caller's tenant, whatever their own predicates say.
@@ -22,8 +21,7 @@ grant insert (tenant_id, instance_id, sequence, from_state, to_state, transition
               executed_by, subject, notes, context)
     on {{ s }}.workflow_transition_history to {{ owner }};
 grant execute on function
-    {{ s }}.current_tenant_id(), {{ s }}.session_binding(), {{ s }}.claimed_tenant_id(),
-    {{ s }}.require_tenant(), {{ s }}.current_actor(),
+    {{ s }}.current_tenant_id(), {{ s }}.require_tenant(), {{ s }}.current_actor(),
     {{ s }}.missing_fields(jsonb, jsonb),
     {{ s }}.start_instance(uuid, {{ s }}.workflow_definitions, text, text, jsonb)
     to {{ owner }};
@@ -37,13 +35,6 @@ revoke create on schema {{ a }} from {{ owner }};
 
 -- The tenant function reads the caller's own binding (its policy shows no other row).
 grant select on {{ s }}.tenant_roles to {{ authenticated }};
-grant execute on function {{ s }}.session_binding(), {{ s }}.claimed_tenant_id()
-    to {{ authenticated }};
-
--- Tenant-bound roles are members of the bound group (`db grant-tenant`), which has the
--- authenticated role's privileges: membership of it is what makes current_tenant_id look up a
--- binding.
-grant {{ authenticated }} to {{ bound }};
 
 -- Functions the owner role creates are not executable by PUBLIC. (Functions the installer
 -- creates in a later version are covered by the upgrade itself, which revokes PUBLIC's EXECUTE
