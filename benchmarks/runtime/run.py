@@ -7,8 +7,9 @@ Creates a scratch database per runtime version (dropped at the end), installs th
 setup.sql, then runs pgbench (prepared statements, `-M prepared`) with baseline.sql (in the newest
 version's database) and execute_transition.sql (in each version's), `rounds` times, the order
 rotating each round. Both scripts are one transaction behind PostgREST's preamble, on a random
-instance found by id. Prints a markdown table: the median tps of each, and the median and range
-of the per-round ratios to the baseline. On a shared machine the load of others drifts; pairing
+instance found by id, from a login role like PostgREST's authenticator (`pypgflow_bench_client`).
+Prints a markdown table: the median tps of each, and the median and range of the per-round ratios
+to the baseline. On a shared machine the load of others drifts; pairing
 the runs of one round cancels most of that drift.
 
 It also measures what contention cannot inflate much: the CPU time the server's backends spend per
@@ -42,10 +43,22 @@ def database(version: int) -> str:
     return f"{DATABASE}_v{version}"
 
 
+# The clients connect as PostgREST's authenticator does: a login role, neither superuser (a
+# superuser is a member of every role, so current_tenant_id would look up its binding) nor
+# inheriting (the preamble's SET ROLE gives the privileges). Cluster-wide, created when missing.
+CLIENT = "pypgflow_bench_client"
+
+
+def client_url(url: str) -> str:
+    return make_conninfo(url, user=CLIENT)
+
+
 def prepare(maintenance_url: str, version: int = RUNTIME_VERSION) -> str:
     """A scratch database with runtime `version` and the benchmark data; its URL."""
     name = database(version)
     with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_roles where rolname = %s", [CLIENT]).fetchone():
+            conn.execute(sql.SQL("create role {} login noinherit").format(sql.Identifier(CLIENT)))
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(
             sql.Identifier(name)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
@@ -54,6 +67,7 @@ def prepare(maintenance_url: str, version: int = RUNTIME_VERSION) -> str:
         upgrade(conn, target=version)
         conn.execute((HERE / "setup.sql").read_bytes())
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("grant pypgflow_authenticated to {}").format(sql.Identifier(CLIENT)))
         conn.execute("vacuum analyze")
         conn.execute("checkpoint")
     return url
@@ -70,7 +84,7 @@ def pgbench_command(url: str, script: str, clients: int, seconds: int) -> list[s
 
 
 def pgbench(url: str, script: str, clients: int, seconds: int) -> float:
-    command = pgbench_command(url, script, clients, seconds)
+    command = pgbench_command(client_url(url), script, clients, seconds)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     found = TPS.search(output)
     if found is None:
@@ -92,7 +106,7 @@ def backend_cpu_seconds(pids: list[int]) -> float:
 
 def server_cpu_per_transaction(url: str, script: str, clients: int, seconds: int) -> float:
     """Microseconds of backend CPU per transaction, over a window inside a pgbench run."""
-    command = pgbench_command(url, script, clients, seconds + 2)
+    command = pgbench_command(client_url(url), script, clients, seconds + 2)
     with subprocess.Popen(command, stdout=subprocess.DEVNULL) as run, psycopg.connect(
         url, autocommit=True
     ) as conn:
