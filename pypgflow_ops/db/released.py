@@ -39,4 +39,7 @@ RELEASED_CHECKSUMS: dict[str, str] = {
     "runtime/v2/60_comments.sql": (
         "a507fd88df5978d73bc0e6198172bebdfdafb449168b39c58adeadcdc6ff7b1b"
     ),
+    "runtime/v2/90_list_indexes.sql": (
+        "936b6551a31652c199941f4aa213f565ff9c53acfaf533cbb22c9fd771f0c8e6"
+    ),
 }
