@@ -31,26 +31,36 @@ class Format(StrEnum):
 
 
 def _check_against(
-    against_ref: str | None, against_db: bool, tenant: str | None, database_url: str | None
+    against_ref: str | None,
+    against_db: bool,
+    tenants: list[str] | None,
+    all_tenants: bool,
+    database_url: str | None,
 ) -> None:
     if against_ref is not None and against_db:
         raise UsageError("give --against-ref or --against-db, not both")
-    if against_db and not tenant:
-        raise UsageError("--against-db needs --tenant SLUG")
-    if not against_db and (tenant or database_url):
-        raise UsageError("--tenant and --database-url go with --against-db")
+    if against_db and not (tenants or all_tenants):
+        raise UsageError("--against-db needs --tenant SLUG (as often as needed) or --all-tenants")
+    if not against_db and (tenants or all_tenants or database_url):
+        raise UsageError("--tenant, --all-tenants and --database-url go with --against-db")
 
 
-def _baseline(
-    against_ref: str | None, tenant: str | None, database_url: str | None, config: Config
-) -> Baseline | None:
+def _tenants(tenants: list[str] | None, all_tenants: bool, config: Config) -> tuple[str, ...]:
+    """The tenants to compare with, chosen as plan and apply choose them."""
+    from pypgflow_ops.deploy.targets import select
+
+    return select(tenants, all_tenants, [Path()], config).tenants
+
+
+def _baselines(
+    against_ref: str | None, tenants: tuple[str, ...], database_url: str | None, config: Config
+) -> list[Baseline | None]:
+    """One baseline per tenant with --against-db, else the one of --against-ref (or none)."""
     from pypgflow_ops.diagram import baseline
 
-    if tenant:  # given only with --against-db (_check_against)
-        from pypgflow_ops.deploy.tenant import checked_slug
-
-        return baseline.from_database(database_url, checked_slug(tenant))
-    return baseline.from_git(against_ref, config) if against_ref is not None else None
+    if tenants:
+        return list(baseline.from_database(database_url, tenants))
+    return [baseline.from_git(against_ref, config) if against_ref is not None else None]
 
 
 def _load(path: Path, config: Config) -> list[Drawable]:
@@ -78,7 +88,11 @@ def _check_output(path: Path, output: Path | None) -> None:
 
 
 def _destinations(
-    path: Path, drawables: list[Drawable], output: Path | None, file_format: str
+    path: Path,
+    drawables: list[Drawable],
+    output: Path | None,
+    file_format: str,
+    in_folder: bool = False,
 ) -> list[tuple[Drawable, Path | None]]:
     from pypgflow_ops.diagram.drawing import SUFFIXES
 
@@ -99,11 +113,20 @@ def _destinations(
                     f"to {destination}; rename one"
                 )
         return destinations
-    if output.is_dir():  # one file into an existing folder
+    if in_folder or output.is_dir():  # one file into a folder
         return [
             (d, output / Path(d.workflow.source or "").with_suffix(suffix).name) for d in drawables
         ]
     return [(drawable, output) for drawable in drawables]
+
+
+def _check_tenant_output(path: Path, output: Path | None, tenants: int) -> None:
+    """Several tenants: one folder per tenant in -o DIR, so that no two names collide."""
+    if output is None or not (path.is_dir() or output.is_dir()):
+        raise UsageError(
+            f"{tenants} tenants give a diagram each: "
+            "give -o DIR, an existing folder to write one folder per tenant into"
+        )
 
 
 def diagram(
@@ -137,8 +160,16 @@ def diagram(
     against_db: bool = typer.Option(
         False, "--against-db", help="Draw what changed since the tenant's active version."
     ),
-    tenant: str | None = typer.Option(
-        None, "--tenant", help="The tenant's slug, for --against-db.", show_default=False
+    tenant: list[str] | None = typer.Option(
+        None,
+        "--tenant",
+        help="A tenant's slug, for --against-db; give it once per tenant.",
+        show_default=False,
+    ),
+    all_tenants: bool = typer.Option(
+        False,
+        "--all-tenants",
+        help="For --against-db: every tenant of the configuration's `tenants` table.",
     ),
     database_url: str | None = typer.Option(
         None,
@@ -156,12 +187,22 @@ def diagram(
         raise UsageError("--highlight-problems draws one version: leave out --against-*")
     if output is None and file_format in BINARY_FORMATS and sys.stdout.isatty():
         raise UsageError(f"{file_format} is binary: write it to a file with -o FILE")
-    _check_against(against_ref, against_db, tenant, database_url)
+    _check_against(against_ref, against_db, tenant, all_tenants, database_url)
     _check_output(path, output)
     config = load_config(None)
+    tenants = _tenants(tenant, all_tenants, config) if against_db else ()
+    if len(tenants) > 1:  # refused before anything is read
+        _check_tenant_output(path, output, len(tenants))
     drawables = _load(path, config)
-    baseline = _baseline(against_ref, tenant, database_url, config)
-    for drawable, destination in _destinations(path, drawables, output, file_format):
+    baselines = _baselines(against_ref, tenants, database_url, config)
+    outputs = []
+    for slug, baseline in zip(tenants or (None,), baselines, strict=True):
+        if output is not None and slug is not None and len(tenants) > 1:
+            chosen = _destinations(path, drawables, output / slug, file_format, in_folder=True)
+        else:
+            chosen = _destinations(path, drawables, output, file_format)
+        outputs += [(baseline, drawable, destination) for drawable, destination in chosen]
+    for baseline, drawable, destination in outputs:
         scene = scene_for(drawable, highlight=highlight_problems, baseline=baseline)
         picture = draw(scene, file_format)
         for note in picture.notes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pypgflow_ops.config import Config
@@ -32,8 +32,8 @@ def from_git(ref: str, config: Config) -> Baseline:
     return old_version
 
 
-def from_database(database_url: str | None, tenant: str) -> Baseline:
-    """The tenant's active versions, read once, in one read-only snapshot."""
+def from_database(database_url: str | None, tenants: Sequence[str]) -> list[Baseline]:
+    """Each tenant's active versions, read once, in one read-only snapshot."""
     from psycopg import IsolationLevel
 
     from pypgflow_ops.db.connect import resolve_database_url, session
@@ -42,5 +42,10 @@ def from_database(database_url: str | None, tenant: str) -> Baseline:
     with session(resolve_database_url(database_url)) as conn:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
         conn.read_only = True
-        active = active_workflows(conn, tenant)
+        with conn.transaction():
+            actives = [active_workflows(conn, tenant) for tenant in tenants]
+    return [_by_name(active) for active in actives]
+
+
+def _by_name(active: Mapping[str, Workflow]) -> Baseline:
     return lambda workflow: active.get(workflow.name)

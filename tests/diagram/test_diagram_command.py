@@ -155,8 +155,12 @@ def test_an_unknown_ref_is_a_usage_error(git_repo: Path) -> None:
     ("args", "message"),
     [
         (["--against-db"], "--against-db needs --tenant SLUG"),
+        (["--all-tenants"], "--tenant, --all-tenants and --database-url go with --against-db"),
+        (["--against-db", "--tenant", "a", "--tenant", "a"], "--tenant 'a' is given twice"),
+        (["--against-db", "--tenant", "a", "--all-tenants"], "give --tenant SLUG (as often "),
+        (["--against-db", "--all-tenants"], "--all-tenants needs a `tenants` table in "),
         (["--against-db", "--against-ref", "HEAD", "--tenant", "t"], "give --against-ref or "),
-        (["--tenant", "acme"], "--tenant and --database-url go with --against-db"),
+        (["--tenant", "acme"], "--tenant, --all-tenants and --database-url go with --against-db"),
         (["--highlight-problems", "--against-ref", "HEAD"], "--highlight-problems draws one "),
     ],
 )
@@ -202,6 +206,56 @@ def test_against_the_database(database_url: str) -> None:
         "mermaid",
     )
     assert (code, out) == (0, golden("change_from_nothing.mmd"))
+
+
+def _apply(database_url: str, tenant: str, path: Path) -> None:
+    args = ["apply", str(path), "--tenant", tenant, "--yes", "--database-url", database_url]
+    applied = runner.invoke(app, args)
+    assert applied.exit_code == 0, applied.stderr
+
+
+def test_against_the_database_for_several_tenants(database_url: str, tmp_path: Path) -> None:
+    _apply(database_url, "acme", FIXTURES / "change_old.yaml")
+    against = ["--against-db", "--tenant", "acme", "--tenant", "other"]
+    against += ["--database-url", database_url, "-f", "mermaid"]
+    code, out, err = run(FIXTURES / "change_new.yaml", *against, "-o", tmp_path)
+    assert (code, out, err) == (0, b"", "")
+    assert (tmp_path / "acme" / "change_new.mmd").read_bytes() == golden("change.mmd")
+    drawn = (tmp_path / "other" / "change_new.mmd").read_bytes()
+    assert drawn == golden("change_from_nothing.mmd")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme", "other"]
+
+    folder = tmp_path / "wf"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "change_new.yaml", folder / "refund.yaml")
+    code, _, err = run(folder, *against, "-o", tmp_path / "out")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "out" / "acme" / "refund.mmd").read_bytes() == golden("change.mmd")
+    assert (tmp_path / "out" / "other" / "refund.mmd").exists()
+
+    for output in ([], ["-o", str(tmp_path / "one.mmd")]):
+        code, out, err = run(FIXTURES / "change_new.yaml", *against, *output)
+        assert (code, out) == (2, b"")
+        assert err == (
+            "pypgflow-ops: error: 2 tenants give a diagram each: "
+            "give -o DIR, an existing folder to write one folder per tenant into\n"
+        )
+    assert not (tmp_path / "one.mmd").exists()
+
+
+def test_against_the_database_for_all_tenants(database_url: str, tmp_path: Path) -> None:
+    _apply(database_url, "acme", FIXTURES / "change_old.yaml")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pypgflow-ops.tenants]\nacme = ["."]\nbeta = ["."]\n', encoding="utf-8"
+    )
+    shutil.copy(FIXTURES / "change_new.yaml", tmp_path / "refund.yaml")
+    (tmp_path / "out").mkdir()
+    args = ["refund.yaml", "--against-db", "--all-tenants", "--database-url", database_url]
+    code, _, err = run(*args, "-f", "mermaid", "-o", "out", cwd=tmp_path)
+    assert (code, err) == (0, "")
+    assert (tmp_path / "out" / "acme" / "refund.mmd").read_bytes() == golden("change.mmd")
+    drawn = (tmp_path / "out" / "beta" / "refund.mmd").read_bytes()
+    assert drawn == golden("change_from_nothing.mmd")
 
 
 def test_png_is_not_written_to_a_terminal() -> None:
