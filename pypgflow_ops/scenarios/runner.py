@@ -50,12 +50,12 @@ def _broken(conn: psycopg.Connection[Any], exc: psycopg.Error) -> None:
 
 
 # Names of our own making (never from a file): the savepoints of a scenario and of a step.
-_SCENARIO = "pypgflow_scenario"
-_STEP = "pypgflow_step"
+_SCENARIO = sql.Identifier("pypgflow_scenario")
+_STEP = sql.Identifier("pypgflow_step")
 
 
-def _undo(conn: psycopg.Connection[Any], savepoint: str) -> None:
-    conn.execute(f"rollback to savepoint {savepoint}; release savepoint {savepoint}")
+def _undo(conn: psycopg.Connection[Any], savepoint: sql.Identifier) -> None:
+    conn.execute(sql.SQL("rollback to savepoint {0}; release savepoint {0}").format(savepoint))
 
 
 def _start(conn: psycopg.Connection[Any], workflow: str, scenario: Scenario) -> uuid.UUID:
@@ -67,7 +67,7 @@ def _start(conn: psycopg.Connection[Any], workflow: str, scenario: Scenario) -> 
     }
     try:
         with conn.pipeline():
-            conn.execute(f"savepoint {_SCENARIO}")
+            conn.execute(sql.SQL("savepoint {}").format(_SCENARIO))
             cursor = conn.execute(statement("start"), params)
     except psycopg.Error as exc:
         _broken(conn, exc)
@@ -91,7 +91,7 @@ def _move(conn: psycopg.Connection[Any], instance: uuid.UUID, step: Step) -> Non
     expected = f"refused: {step.refused}"
     try:
         with conn.pipeline():
-            conn.execute(f"savepoint {_STEP}")
+            conn.execute(sql.SQL("savepoint {}").format(_STEP))
             cursor = conn.execute(statement("move"), params)
     except psycopg.Error as exc:
         _broken(conn, exc)
@@ -133,8 +133,8 @@ def _journey(conn: psycopg.Connection[Any], workflow: str, scenario: Scenario) -
         raise
     with conn.pipeline():
         cursor = conn.execute(statement("outcome"), {"instance": instance})
-        conn.execute(f"rollback to savepoint {_SCENARIO}")
-        conn.execute(f"release savepoint {_SCENARIO}")
+        conn.execute(sql.SQL("rollback to savepoint {}").format(_SCENARIO))
+        conn.execute(sql.SQL("release savepoint {}").format(_SCENARIO))
     row = cursor.fetchone()
     assert row is not None
     state, finished, history = row
