@@ -27,7 +27,7 @@ from pypgflow_ops.db.released import RELEASED_CHECKSUMS
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.sqltemplates import environment, render, template_names
 
-RUNTIME_VERSION = 2
+RUNTIME_VERSION = 3
 
 # pg_advisory_xact_lock(CLASS, OBJECT): "pgrt" as an int4; the deploy lock uses another class.
 LOCK_CLASS = 1885827700
