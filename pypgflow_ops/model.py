@@ -14,6 +14,10 @@ from typing import Any
 
 CANONICAL_FORMAT = 1
 
+# `from: "*"`: a transition that may be taken from every non-final state other than its target.
+# Stored in the database with no source state (from_state null).
+WILDCARD = "*"
+
 JsonObject = Mapping[str, Any]
 
 
@@ -83,6 +87,23 @@ class Transition:
 
 
 @dataclass(frozen=True, slots=True)
+class Migration:
+    """The file's `migrate:` section: on apply, the running instances of these older versions move
+    to this version, each old state to `states[old]`, or to the state of the same name.
+
+    An instruction for the deploy, not part of the definition: it takes no part in the canonical
+    form or the content hash, so a map can be added to a version that is already applied.
+    """
+
+    from_versions: tuple[str, ...]
+    states: Mapping[str, str] = field(default_factory=dict)
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+    def target(self, old_state: str) -> str:
+        return self.states.get(old_state, old_state)
+
+
+@dataclass(frozen=True, slots=True)
 class Workflow:
     name: str
     version: str
@@ -91,6 +112,7 @@ class Workflow:
     metadata: JsonObject = field(default_factory=dict)
     source: str | None = field(default=None, compare=False, repr=False)
     position: Position | None = field(default=None, compare=False, repr=False)
+    migrate: Migration | None = field(default=None, compare=False)
 
     @property
     def initial_states(self) -> tuple[State, ...]:
