@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,10 @@ class Transition:
     position: Position | None = field(default=None, compare=False, repr=False)
 
     @property
+    def is_wildcard(self) -> bool:
+        return self.from_state == WILDCARD
+
+    @property
     def key(self) -> tuple[str, str]:
         """What identifies a transition: its source state and its name."""
         return (self.from_state, self.name)
@@ -121,6 +125,24 @@ class Workflow:
     @property
     def final_states(self) -> tuple[State, ...]:
         return tuple(state for state in self.states if state.final)
+
+    def sources(self, transition: Transition) -> tuple[str, ...]:
+        """The states `transition` may be taken from: its `from`, or for the wildcard every
+        non-final state other than its target, in the order of the file."""
+        if not transition.is_wildcard:
+            return (transition.from_state,)
+        return tuple(
+            dict.fromkeys(
+                s.name for s in self.states if not s.final and s.name != transition.to_state
+            )
+        )
+
+    def moves(self) -> Iterator[tuple[str, Transition]]:
+        """Every (source state, transition) the runtime allows, in the order of the file: the
+        wildcards expanded. What lint's graph rules, the scenarios' checks and coverage read."""
+        for transition in self.transitions:
+            for source in self.sources(transition):
+                yield source, transition
 
     def canonical(self) -> dict[str, Any]:
         """The order-independent form that the content hash is taken of.

@@ -106,6 +106,9 @@ _EXPLAIN: dict[str, Explain] = {
     "pattern": lambda found, _, node: (
         f"{_shown(found)} is not allowed here. {node.get('description', '')}"
     ),
+    "anyOf": lambda found, _, node: (
+        f"{_shown(found)} is not allowed here. {node.get('description', '')}"
+    ),
     "maxLength": lambda _, limit, __: f"longer than {limit} characters",
     "minLength": lambda _, __, ___: "must not be empty",
     "minItems": lambda _, least, __: f"needs at least {least} item(s)",

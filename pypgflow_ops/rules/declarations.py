@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from pypgflow_ops.model import State, Transition
+from pypgflow_ops.model import WILDCARD, State, Transition
 from pypgflow_ops.problems import RuleInfo, Severity, Stage
 from pypgflow_ops.rules.subject import Finding, GraphCheck, Subject
 
@@ -42,7 +42,8 @@ UNKNOWN_STATE = RuleInfo(
 DUPLICATE_TRANSITION = RuleInfo(
     "duplicate-transition",
     Severity.ERROR,
-    "Two transitions leave the same state under the same name: the machine would be ambiguous.",
+    "Two transitions leave the same state under the same name: the machine would be ambiguous. "
+    'A wildcard (`from: "*"`) leaves every state it may be taken from.',
     Stage.WORKFLOW,
     tunable=False,
 )
@@ -50,7 +51,10 @@ PARALLEL_TRANSITIONS = RuleInfo(
     "parallel-transitions",
     Severity.WARNING,
     "Two transitions lead from the same state to the same "
-    "state; execute_transition picks by target state, so they cannot be told apart.",
+    "state; execute_transition picks by target state, so they cannot be told apart. A wildcard "
+    '(`from: "*"`) leads from every state it may be taken from; where it and another transition '
+    "could both be taken, the runtime takes one whose conditions hold, then the explicit one over "
+    "the wildcard, then the first by name.",
     Stage.WORKFLOW,
 )
 
@@ -81,7 +85,7 @@ def duplicate_state_case(subject: Subject) -> Iterator[Finding]:
 def unknown_state(subject: Subject) -> Iterator[Finding]:
     for index, transition in enumerate(subject.workflow.transitions):
         for role, name in (("from", transition.from_state), ("to", transition.to_state)):
-            if name not in subject.declared:
+            if name not in subject.declared and not (role == "from" and transition.is_wildcard):
                 close = difflib.get_close_matches(name, subject.declared, n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "declare it under `states`"
                 yield Finding(
@@ -91,34 +95,50 @@ def unknown_state(subject: Subject) -> Iterator[Finding]:
                 )
 
 
-def _repeats(subject: Subject, key: str) -> Iterator[tuple[Transition, Transition]]:
+def _repeats(subject: Subject, key: str) -> Iterator[tuple[Transition, Transition, str]]:
+    """Each later transition that shares its source state and `key` with an earlier one, once
+    per pair, with the first state they share: a wildcard shares every state it may be taken
+    from (Workflow.moves)."""
     first: dict[tuple[str, str], Transition] = {}
-    for transition in subject.workflow.transitions:
-        pair = (transition.from_state, getattr(transition, key))
-        earlier = first.setdefault(pair, transition)
-        if earlier is not transition:
-            yield earlier, transition
+    pairs: set[tuple[int, int]] = set()
+    for source, transition in subject.workflow.moves():
+        earlier = first.setdefault((source, getattr(transition, key)), transition)
+        pair = (id(earlier), id(transition))
+        if earlier is not transition and pair not in pairs:
+            pairs.add(pair)
+            yield earlier, transition, source
+
+
+def _source(subject: Subject, earlier: Transition, transition: Transition, source: str) -> str:
+    """Where two transitions both start: `'*'` for two wildcards, else the state, saying which
+    wildcard includes it."""
+    if earlier.is_wildcard and transition.is_wildcard:
+        return repr(WILDCARD)
+    wildcard = next((t for t in (earlier, transition) if t.is_wildcard), None)
+    if wildcard is None:
+        return repr(source)
+    return f'{source!r} (line {subject.at(wildcard).line}\'s `from: "*"` includes it)'
 
 
 def duplicate_transition(subject: Subject) -> Iterator[Finding]:
-    for earlier, transition in _repeats(subject, "name"):
+    for earlier, transition, source in _repeats(subject, "name"):
         yield Finding(
             subject.at(transition),
             f"transition {transition.name!r} from "
-            f"{transition.from_state!r} is already declared at line "
+            f"{_source(subject, earlier, transition, source)} is already declared at line "
             f"{subject.at(earlier).line}; rename or remove one",
         )
 
 
 def parallel_transitions(subject: Subject) -> Iterator[Finding]:
-    for earlier, transition in _repeats(subject, "to_state"):
+    for earlier, transition, source in _repeats(subject, "to_state"):
         if earlier.name != transition.name:
             yield Finding(
                 subject.at(transition),
                 f"transitions {earlier.name!r} (line "
                 f"{subject.at(earlier).line}) and {transition.name!r} both lead from "
-                f"{transition.from_state!r} to {transition.to_state!r}; callers pick by "
-                "target state and cannot tell them apart",
+                f"{_source(subject, earlier, transition, source)} to "
+                f"{transition.to_state!r}; callers pick by target state and cannot tell them apart",
             )
 
 

@@ -28,14 +28,15 @@ NO_PATH_TO_FINAL = RuleInfo(
 
 
 def _one_pass(subject: Subject, sources: Iterable[str], *, forward: bool) -> set[str]:
-    """Part of what the search reaches: one pass over the transitions between declared states,
-    in file order (backward: in reverse order). Files mostly list transitions in the order of
-    the flow, so this pass alone usually reaches every state, and the search (and networkx's
-    import) is left out; it never reaches a state the search would not."""
+    """Part of what the search reaches: one pass over the transitions between declared states
+    (wildcards expanded), in file order (backward: in reverse order). Files mostly list
+    transitions in the order of the flow, so this pass alone usually reaches every state, and
+    the search (and networkx's import) is left out; it never reaches a state the search would
+    not."""
     reached = set(sources)
-    transitions = subject.workflow.transitions
-    for t in transitions if forward else reversed(transitions):
-        start, end = (t.from_state, t.to_state) if forward else (t.to_state, t.from_state)
+    moves = list(subject.workflow.moves())
+    for source, t in moves if forward else reversed(moves):
+        start, end = (source, t.to_state) if forward else (t.to_state, source)
         if start in reached and end in subject.declared:
             reached.add(end)
     return reached

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,21 +19,21 @@ class Finding:
     message: str
 
 
-def _edges(
-    transitions: Sequence[Transition], declared: dict[str, State]
-) -> Iterator[tuple[Any, Any]]:
-    """The state graph as far as it can be told. A transition naming an undeclared state (a typo)
-    could have meant any declared one: it goes through a node of its own from every state or to
-    every state, so that only the problems no reading of the typo explains are reported."""
+def _edges(workflow: Workflow, declared: dict[str, State]) -> Iterator[tuple[Any, Any]]:
+    """The state graph as far as it can be told, a wildcard as an edge from each state it may be
+    taken from (Workflow.moves). A transition naming an undeclared state (a typo) could have
+    meant any declared one: it goes through a node of its own from every state or to every
+    state, so that only the problems no reading of the typo explains are reported."""
     everything = list(declared)
-    for index, t in enumerate(transitions):
-        if t.from_state in declared and t.to_state in declared:
-            yield t.from_state, t.to_state
+    for index, t in enumerate(workflow.transitions):
+        sources = workflow.sources(t)
+        known = all(source in declared for source in sources)
+        if known and t.to_state in declared:
+            yield from ((source, t.to_state) for source in sources)
             continue
         broken = ("?", index)  # not a str: never a state name
-        sources = [t.from_state] if t.from_state in declared else everything
         targets = [t.to_state] if t.to_state in declared else everything
-        yield from ((source, broken) for source in sources)
+        yield from ((source, broken) for source in (sources if known else everything))
         yield from ((broken, target) for target in targets)
 
 
@@ -59,7 +59,7 @@ class Subject:
 
         graph = nx.DiGraph()
         graph.add_nodes_from(self.declared)
-        graph.add_edges_from(_edges(self.workflow.transitions, self.declared))
+        graph.add_edges_from(_edges(self.workflow, self.declared))
         return graph
 
     def at(self, element: State | Transition) -> Position:
