@@ -28,7 +28,7 @@ from psycopg import sql
 from pypgflow_ops.db.runtime import installed_version
 from pypgflow_ops.deploy.sql import statement
 from pypgflow_ops.errors import PypgflowError
-from pypgflow_ops.model import State, Transition, Workflow
+from pypgflow_ops.model import WILDCARD, State, Transition, Workflow
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
 
 
@@ -83,7 +83,7 @@ def _from_rows(summary: _Summary, row: Sequence[Any]) -> LiveDefinition:
         name=summary.name,
         version=summary.version,
         states=tuple(State(n, i, f, m) for n, i, f, m in states),
-        transitions=tuple(Transition(*t) for t in transitions),
+        transitions=tuple(Transition(f or WILDCARD, *t) for f, *t in transitions),  # null: "*"
         metadata=metadata,
     )
     return LiveDefinition(

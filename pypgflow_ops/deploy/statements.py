@@ -60,7 +60,7 @@ def _copies(
         (
             tenant_id,
             definition_id,
-            t.from_state,
+            None if t.is_wildcard else t.from_state,  # `from: "*"` is stored as null
             t.to_state,
             t.name,
             _json(t.conditions),
