@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 
 from pypgflow_ops.diagram.escape import html_label, visible_lines
-from pypgflow_ops.diagram.scene import Edge, Mark, Node, Scene
+from pypgflow_ops.diagram.scene import ANY_LABEL, Edge, Mark, Node, Scene
 from pypgflow_ops.diagram.style import (
     FILL,
     FONT,
@@ -32,6 +32,7 @@ LARGE_WORKFLOW_STATES = 200
 _PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # Neither a plain id (it starts with `~`) nor a hex-encoded name (`n`, `t`, `r`, `y` are not hex).
 ENTRY_ID = '"~entry"'
+ANY_ID = '"~any"'  # the source of every `from: "*"`; like ENTRY_ID, never a state's id
 
 
 def node_id(name: str) -> str:
@@ -157,7 +158,8 @@ def _edge(edge: Edge, layout: Layout) -> str:
         attributes["style"] = "dashed"
     if edge.guarded and layout is Layout.DOT:
         attributes["tooltip"] = '"has conditions"'
-    ends = f"{node_id(edge.source)} -> {node_id(edge.target)}"
+    source = ANY_ID if edge.from_any else node_id(edge.source)
+    ends = f"{source} -> {node_id(edge.target)}"
     return f"  {ends} [{_attributes(attributes)}];" if attributes else f"  {ends};"
 
 
@@ -167,6 +169,11 @@ def render_dot(scene: Scene, layout: Layout | None = None) -> str:
     lines = [f"digraph {node_id(scene.name)} {{", *_header(scene, layout)]
     lines.append(f'  {ENTRY_ID} [shape=point, width=0.14, color="{INK}", fillcolor="{INK}"];')
     lines += [_node(node) for node in scene.nodes]
+    if scene.has_wildcards:
+        lines.append(
+            f"  {ANY_ID} [label=<{html_label(ANY_LABEL)}>, "
+            f'style="rounded,dashed", fontcolor="{QUIET}"];'
+        )
     lines += [f"  {ENTRY_ID} -> {node_id(n.name)};" for n in scene.entered]
     lines += [_edge(edge, layout) for edge in scene.edges]
     return "\n".join([*lines, "}"]) + "\n"

@@ -12,11 +12,21 @@ import re
 from collections.abc import Iterator
 
 from pypgflow_ops.diagram.escape import mermaid_string, visible_lines
-from pypgflow_ops.diagram.scene import Edge, Mark, Node, Scene
-from pypgflow_ops.diagram.style import GUARD_MARKER, INK, MARK_COLORS, border, line_color, tint
+from pypgflow_ops.diagram.scene import ANY_LABEL, Edge, Mark, Node, Scene
+from pypgflow_ops.diagram.style import (
+    GUARD_MARKER,
+    INK,
+    LINE,
+    MARK_COLORS,
+    QUIET,
+    border,
+    line_color,
+    tint,
+)
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")  # `--` would start an arrow
 ENTRY_ID = "entry"
+ANY_ID = "any_state"  # the source of every `from: "*"`; no state's id (those start s_ or x_)
 _MARK_STYLES = {
     Mark.ADDED: "stroke-width:2px",
     Mark.CHANGED: "stroke-width:2px",
@@ -46,7 +56,8 @@ def _node(node: Node) -> str:
 def _edge(edge: Edge) -> str:
     label = mermaid_string(edge.label) + (f" {GUARD_MARKER}" if edge.guarded else "")
     arrow = "-.->" if edge.mark is Mark.REMOVED else "-->"
-    return f'  {node_id(edge.source)} {arrow}|"{label}"| {node_id(edge.target)}'
+    source = ANY_ID if edge.from_any else node_id(edge.source)
+    return f'  {source} {arrow}|"{label}"| {node_id(edge.target)}'
 
 
 def _class_of(node: Node) -> str | None:
@@ -65,16 +76,20 @@ def _class_style(name: str) -> str:
     return f"fill:{tint(color, 0.15)},stroke:{color},{_MARK_STYLES[mark]}{text}"
 
 
-def _classes(nodes: tuple[Node, ...]) -> Iterator[str]:
+def _classes(scene: Scene) -> Iterator[str]:
     members: dict[str, list[str]] = {}
-    for node in nodes:
+    for node in scene.nodes:
         name = _class_of(node)
         if name is not None:
             members.setdefault(name, []).append(node_id(node.name))
     yield f"  classDef entry fill:{INK},stroke:{INK}"
+    if scene.has_wildcards:
+        yield f"  classDef wildcard fill:#ffffff,stroke:{LINE},stroke-dasharray:5 5,color:{QUIET}"
     for name in sorted(members):
         yield f"  classDef {name} {_class_style(name)}"
     yield f"  class {ENTRY_ID} entry"
+    if scene.has_wildcards:
+        yield f"  class {ANY_ID} wildcard"
     for name in sorted(members):
         yield f"  class {','.join(members[name])} {name}"
 
@@ -102,8 +117,10 @@ def within_mermaid_limits(text: str) -> bool:
 def render_mermaid(scene: Scene) -> str:
     lines = [*_front_matter(scene), "flowchart LR", f'  {ENTRY_ID}((" "))']
     lines += [_node(node) for node in scene.nodes]
+    if scene.has_wildcards:
+        lines.append(f'  {ANY_ID}("{mermaid_string(ANY_LABEL)}")')
     lines += [f"  {ENTRY_ID} --> {node_id(n.name)}" for n in scene.entered]
     lines += [_edge(edge) for edge in scene.edges]
-    lines += _classes(scene.nodes)
+    lines += _classes(scene)
     lines += _link_styles(len(scene.entered), scene.edges)
     return "\n".join(lines) + "\n"

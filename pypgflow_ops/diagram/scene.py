@@ -14,6 +14,9 @@ from enum import StrEnum
 from pypgflow_ops.colors import is_valid_color, to_hex
 from pypgflow_ops.model import JsonObject, State, Transition, Workflow
 
+# The label of the node every `from: "*"` is drawn from.
+ANY_LABEL = "any non-final state"
+
 
 class Mark(StrEnum):
     PLAIN = "plain"
@@ -42,6 +45,7 @@ class Edge:
     guarded: bool = False  # the transition has conditions
     color: str | None = None
     mark: Mark = Mark.PLAIN
+    from_any: bool = False  # `from: "*"`: drawn from the one "any state" node (ANY_LABEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,12 @@ class Scene:
     @property
     def has_guards(self) -> bool:
         return any(edge.guarded for edge in self.edges)
+
+    @property
+    def has_wildcards(self) -> bool:
+        """Whether the "any state" node is drawn: one source for every `from: "*"`, not an edge
+        from each state a wildcard may be taken from."""
+        return any(edge.from_any for edge in self.edges)
 
 
 def element_color(metadata: JsonObject) -> str | None:
@@ -88,6 +98,7 @@ def edge_of(transition: Transition, *, color: bool = True, mark: Mark = Mark.PLA
         bool(transition.conditions),
         element_color(transition.metadata) if color else None,
         mark,
+        transition.is_wildcard,
     )
 
 

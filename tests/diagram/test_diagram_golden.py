@@ -9,7 +9,7 @@ from diagram_cases import EXAMPLES, FIXTURES, GOLDEN, REPO, check_golden, drawab
 
 from pypgflow_ops.diagram import dot_change, mermaid_change, to_dot, to_mermaid
 
-SOURCES = [*EXAMPLES, FIXTURES / "hostile.yaml"]
+SOURCES = [*EXAMPLES, FIXTURES / "hostile.yaml", FIXTURES / "wildcard.yaml"]
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
@@ -39,6 +39,12 @@ def test_change_from_nothing_marks_everything_added() -> None:
     new = workflow(FIXTURES / "change_new.yaml")
     check_golden("change_from_nothing.dot", dot_change(None, new))
     check_golden("change_from_nothing.mmd", mermaid_change(None, new))
+
+
+def test_a_changed_and_an_added_wildcard_are_marked_on_their_one_edge_each() -> None:
+    old, new = workflow(FIXTURES / "wildcard.yaml"), workflow(FIXTURES / "wildcard_v2.yaml")
+    check_golden("change_wildcard.dot", dot_change(old, new))
+    check_golden("change_wildcard.mmd", mermaid_change(old, new))
 
 
 def test_the_docs_show_the_current_mermaid() -> None:

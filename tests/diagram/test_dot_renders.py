@@ -8,9 +8,10 @@ import pytest
 from diagram_cases import EXAMPLES, FIXTURES, drawable, hostile_workflow, large_workflow, workflow
 
 from pypgflow_ops.diagram.change import change_scene
+from pypgflow_ops.diagram.dot import ANY_ID, render_dot
 from pypgflow_ops.diagram.escape import visible_lines
 from pypgflow_ops.diagram.render import render
-from pypgflow_ops.diagram.scene import Scene, workflow_scene
+from pypgflow_ops.diagram.scene import ANY_LABEL, Scene, workflow_scene
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import Workflow
 
@@ -48,11 +49,19 @@ def labels(drawn: Workflow) -> set[str]:
 
 @pytest.mark.parametrize(
     "drawn",
-    [workflow(p) for p in [*EXAMPLES, FIXTURES / "hostile.yaml"]] + [hostile_workflow()],
+    [workflow(p) for p in [*EXAMPLES, FIXTURES / "hostile.yaml", FIXTURES / "wildcard.yaml"]]
+    + [hostile_workflow()],
     ids=lambda w: w.name,
 )
 def test_every_state_and_transition_is_drawn_with_its_label(drawn: Workflow) -> None:
     assert labels(drawn) - drawn_without_warnings(workflow_scene(drawn)) == set()
+
+
+def test_the_any_state_node_is_drawn_once_with_its_label() -> None:
+    old, new = workflow(FIXTURES / "wildcard.yaml"), workflow(FIXTURES / "wildcard_v2.yaml")
+    for scene in (workflow_scene(old), change_scene(old, new)):
+        assert ANY_LABEL in drawn_without_warnings(scene)
+        assert render_dot(scene).count(f"{ANY_ID} [") == 1
 
 
 def test_problems_and_changes_draw_too() -> None:

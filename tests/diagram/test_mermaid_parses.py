@@ -16,8 +16,9 @@ from diagram_cases import EXAMPLES, FIXTURES, HOSTILE_NAMES, hostile_workflow, w
 
 from pypgflow_ops.diagram import mermaid_change, to_mermaid
 from pypgflow_ops.diagram.escape import visible_lines
-from pypgflow_ops.diagram.mermaid import node_id
-from pypgflow_ops.model import Workflow
+from pypgflow_ops.diagram.mermaid import ANY_ID, node_id
+from pypgflow_ops.diagram.scene import ANY_LABEL
+from pypgflow_ops.model import Transition, Workflow
 
 CHECKER = Path(__file__).parent / "mermaid"
 
@@ -42,11 +43,19 @@ def shown(text: str) -> str:
 
 
 def expected_vertices(drawn: Workflow) -> dict[str, str]:
-    return {node_id(s.name): shown(s.label) for s in drawn.states}
+    wildcard = any(t.is_wildcard for t in drawn.transitions)
+    return {node_id(s.name): shown(s.label) for s in drawn.states} | (
+        {ANY_ID: ANY_LABEL} if wildcard else {}
+    )
+
+
+def source_id(transition: Transition) -> str:
+    return ANY_ID if transition.is_wildcard else node_id(transition.from_state)
 
 
 def test_every_example_and_fixture_parses_into_its_states_and_transitions() -> None:
-    drawn = [workflow(p) for p in [*EXAMPLES, FIXTURES / "hostile.yaml"]] + [hostile_workflow()]
+    files = [*EXAMPLES, FIXTURES / "hostile.yaml", FIXTURES / "wildcard.yaml"]
+    drawn = [workflow(p) for p in files] + [hostile_workflow()]
     for flowchart, result in zip(drawn, parsed([to_mermaid(w) for w in drawn]), strict=True):
         assert "error" not in result, (flowchart.name, result)
         vertices = {vid: text for vid, text, _, _ in result["vertices"] if vid != "entry"}
@@ -54,7 +63,7 @@ def test_every_example_and_fixture_parses_into_its_states_and_transitions() -> N
         edges = [(a, b, text) for a, b, text, _ in result["edges"] if a != "entry"]
         assert edges == [
             (
-                node_id(t.from_state),
+                source_id(t),
                 node_id(t.to_state),
                 shown(t.label) + (" ◇" if t.conditions else ""),
             )
@@ -83,3 +92,15 @@ def test_a_change_parses_with_removed_transitions_dotted() -> None:
         ["added"],
         ["changed"],
     )
+
+
+def test_a_wildcard_is_one_dashed_node_with_one_edge_per_wildcard() -> None:
+    old, new = workflow(FIXTURES / "wildcard.yaml"), workflow(FIXTURES / "wildcard_v2.yaml")
+    (drawn, change) = parsed([to_mermaid(old), mermaid_change(old, new)])
+    assert "error" not in drawn, drawn
+    classes = {vid: classes for vid, _, _, classes in drawn["vertices"]}
+    assert classes[ANY_ID] == ["wildcard"]
+    assert [(a, b) for a, b, _, _ in drawn["edges"] if a == ANY_ID] == [(ANY_ID, "s_cancelled")]
+    assert "error" not in change, change
+    from_any = [(b, text) for a, b, text, _ in change["edges"] if a == ANY_ID]
+    assert from_any == [("s_cancelled", "Cancel ◇"), ("s_on_hold", "hold")]
