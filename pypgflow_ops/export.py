@@ -15,7 +15,7 @@ import yaml
 
 from pypgflow_ops import resources
 from pypgflow_ops.loading.scalars import YES_NO
-from pypgflow_ops.model import State, Transition, Workflow
+from pypgflow_ops.model import WILDCARD, State, Transition, Workflow
 
 _ESCAPE_ONLY = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -29,7 +29,7 @@ class _Dumper(yaml.SafeDumper):
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style: str | None = None
-    if _ESCAPE_ONLY.search(value):
+    if _ESCAPE_ONLY.search(value) or value == WILDCARD:  # `from: "*"`, as the docs write it
         style = '"'
     elif "\n" in value:
         style = "|"
@@ -62,9 +62,10 @@ def _transition(transition: Transition) -> dict[str, Any]:
 
 
 def document(workflow: Workflow) -> dict[str, Any]:
-    """The file's content: initial states first, final ones last, transitions by source state."""
+    """The file's content: initial states first, final ones last, transitions by source state
+    and the wildcards (`from: "*"`) after them."""
     states = sorted(workflow.states, key=lambda s: (not s.initial, s.final, s.name))
-    order = {state.name: index for index, state in enumerate(states)}
+    order = {state.name: index for index, state in enumerate(states)} | {WILDCARD: len(states)}
     transitions = sorted(
         workflow.transitions, key=lambda t: (order.get(t.from_state, 0), t.name, t.to_state)
     )

@@ -12,7 +12,7 @@ from pypgflow_ops.config import load_config
 from pypgflow_ops.lint import lint_paths
 from pypgflow_ops.model import Workflow
 
-from .cli import WORKFLOW_FILES, WORKFLOWS, apply, run
+from .cli import REPOSITORY, WORKFLOW_FILES, WORKFLOWS, apply, run
 
 HOSTILE = (
     "'; drop table pypgflow.tenants; -- \" $$ {{ schema }} \\ \\N \t\r\n"
@@ -237,3 +237,21 @@ def test_names_that_are_not_file_names_are_refused(
     assert err.startswith(f"pypgflow-ops: error: workflow {name!r} version {version!r} cannot be")
     assert "is not a workflow file's" in err and err.endswith("Nothing was written\n")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_wildcard_is_written_back_as_a_quoted_star_after_the_other_transitions(
+    database_url: str, tmp_path: Path
+) -> None:
+    source = REPOSITORY / "tests" / "diagram" / "fixtures" / "wildcard_v2.yaml"
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "fraud_review.yaml").write_bytes(source.read_bytes())
+    apply(tmp_path / "source", "wildcards", database_url)
+
+    assert_round_trip(database_url, "wildcards", tmp_path / "source", tmp_path / "out")
+    text = (tmp_path / "out" / "fraud_review.yaml").read_text(encoding="utf-8")
+    assert text.endswith(
+        "  - from: on_hold\n    to: investigating\n    name: resume\n"
+        '  - from: "*"\n    to: cancelled\n    name: cancel\n    conditions:\n'
+        "      field_required: reason\n    metadata:\n      display_name: Cancel\n"
+        '  - from: "*"\n    to: on_hold\n    name: hold\n'
+    )
