@@ -14,6 +14,7 @@ from pypgflow_ops.commands.runtime_options import (
     utf8,
 )
 from pypgflow_ops.errors import ExitCode, error_boundary
+from pypgflow_ops.model import WILDCARD
 from pypgflow_ops.report.rows import RowFormat, render_json, render_table
 
 app = typer.Typer(help="List and show the tenant's applied workflows.", no_args_is_help=True)
@@ -75,7 +76,11 @@ def show(
         f"{state}, id {workflow['id']})\n\nStates:\n"
         + render_table(detail.states, STATE_COLUMNS, empty="none")
         + "\nTransitions:\n"
-        + render_table(detail.transitions, TRANSITION_COLUMNS, empty="none"),
+        + render_table(
+            [{**t, "from_state": t["from_state"] or WILDCARD} for t in detail.transitions],
+            TRANSITION_COLUMNS,
+            empty="none",
+        ),
         nl=False,
     )
     return ExitCode.OK
