@@ -50,15 +50,16 @@ def _hint(name: str, known: Iterable[str]) -> str:
     return f"known: {', '.join(known)}" if known else "there are none"
 
 
-# Per state, the states a transition leads to, each with whether one of those transitions has
-# conditions (only then can the runtime refuse the move as condition-not-met).
+# Per state, the states a transition leads to (a wildcard from each state it may be taken from),
+# each with whether one of those transitions has conditions (only then can the runtime refuse the
+# move as condition-not-met).
 Targets = dict[str, dict[str, bool]]
 
 
 def _targets(workflow: Workflow) -> Targets:
     targets: Targets = {s.name: {} for s in workflow.states}
-    for t in workflow.transitions:
-        moves = targets.setdefault(t.from_state, {})
+    for source, t in workflow.moves():
+        moves = targets.setdefault(source, {})
         moves[t.to_state] = moves.get(t.to_state, False) or bool(t.conditions)
     return targets
 

@@ -46,9 +46,9 @@ def coverage(
             len(w.states),
             tuple(
                 sorted(
-                    (t.from_state, t.name, t.to_state)
+                    (t.from_state, t.name, t.to_state)  # a wildcard's from is "*"
                     for t in w.transitions
-                    if (w.name, t.from_state, t.name, t.to_state) not in taken
+                    if not any((w.name, f, t.name, t.to_state) in taken for f in w.sources(t))
                 )
             ),
             tuple(sorted(s.name for s in w.states if (w.name, s.name) not in reached)),
