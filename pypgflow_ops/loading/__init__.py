@@ -63,9 +63,10 @@ def _parse(builder: Builder, text: str, loader: type[yaml.SafeLoader]) -> dict[s
         if exc.context and exc.context_mark is not None and exc.problem_mark is not None:
             detail += f" ({exc.context} at line {exc.context_mark.line + 1})"
         position = position_of(mark) if mark is not None else Position(1, 1)
-        raise Refusal(
-            YAML_SYNTAX, position, f"{detail}; check the indentation, quotes and brackets"
-        ) from None
+        hint = "check the indentation, quotes and brackets"
+        if exc.context == "while scanning an alias":  # most likely a wildcard left unquoted
+            hint = 'a bare * starts a YAML alias: a transition from any state is `from: "*"`'
+        raise Refusal(YAML_SYNTAX, position, f"{detail}; {hint}") from None
     except yaml.YAMLError as exc:
         raise Refusal(YAML_SYNTAX, Position(1, 1), str(exc).splitlines()[0]) from None
     finally:

@@ -270,3 +270,12 @@ def test_a_syntax_error_says_where_the_unclosed_structure_started(
     assert rule == "yaml-syntax"
     assert "line 2" in message
     assert message.endswith("check the indentation, quotes and brackets")
+
+
+def test_an_unquoted_wildcard_says_to_quote_it(loader: type[yaml.SafeLoader]) -> None:
+    text = b"transitions:\n  - from: *\n    to: cancelled\n"
+    line, column, rule, message = only_problem(text, loader)
+    assert (line, column, rule) == (2, 12, "yaml-syntax")
+    assert message.endswith(
+        'a bare * starts a YAML alias: a transition from any state is `from: "*"`'
+    )
