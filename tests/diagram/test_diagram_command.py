@@ -214,6 +214,14 @@ def _apply(database_url: str, tenant: str, path: Path) -> None:
     assert applied.exit_code == 0, applied.stderr
 
 
+def test_against_the_database_a_wildcard_read_back_is_the_files(database_url: str) -> None:
+    _apply(database_url, "wild", FIXTURES / "wildcard.yaml")
+    args = ["--against-db", "--tenant", "wild", "--database-url", database_url]
+    for suffix, form in ((".mmd", "mermaid"), (".dot", "dot")):
+        code, out, err = run(FIXTURES / "wildcard_v2.yaml", *args, "-f", form)
+        assert (code, out, err) == (0, golden(f"change_wildcard{suffix}"), "")
+
+
 def test_against_the_database_for_several_tenants(database_url: str, tmp_path: Path) -> None:
     _apply(database_url, "acme", FIXTURES / "change_old.yaml")
     against = ["--against-db", "--tenant", "acme", "--tenant", "other"]
