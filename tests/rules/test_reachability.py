@@ -55,9 +55,18 @@ def _searched(graph: nx.DiGraph, starts: list[str]) -> set[str]:
     return {node for layer in nx.bfs_layers(graph, starts) for node in layer} if starts else set()
 
 
+def _expanded(edges: list[tuple[str, str]], final: set[str]) -> list[tuple[str, str]]:
+    """`from: "*"` as the docs define it: from every non-final state other than the target."""
+    return [
+        (source, b)
+        for a, b in edges
+        for source in ([a] if a != "*" else [n for n in NAMES if n not in final and n != b])
+    ]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
-    edges=st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES)), max_size=8),
+    edges=st.lists(st.tuples(st.sampled_from([*NAMES, "*"]), st.sampled_from(NAMES)), max_size=8),
     initial=st.sets(st.sampled_from(NAMES), max_size=2),
     final=st.sets(st.sampled_from(NAMES), max_size=2),
 )
@@ -69,7 +78,7 @@ def test_the_verdicts_are_networkx_search_verdicts(
     subject = Subject.of(
         Workflow("w", "1", states, transitions), Position(1, 1), lambda _: Position(1, 1)
     )
-    graph = nx.DiGraph(edges)
+    graph = nx.DiGraph(_expanded(edges, final))
     graph.add_nodes_from(NAMES)
 
     flagged = {f.message.split("'")[1] for f in unreachable_state(subject)}
