@@ -21,7 +21,7 @@ class Finding:
 
 def _edges(workflow: Workflow, declared: dict[str, State]) -> Iterator[tuple[Any, Any]]:
     """The state graph as far as it can be told, a wildcard as an edge from each state it may be
-    taken from (Workflow.moves). A transition naming an undeclared state (a typo) could have
+    taken from (Workflow.sources). A transition naming an undeclared state (a typo) could have
     meant any declared one: it goes through a node of its own from every state or to every
     state, so that only the problems no reading of the typo explains are reported."""
     everything = list(declared)
