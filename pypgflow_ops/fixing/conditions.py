@@ -177,7 +177,11 @@ def _transition_edits(
     yield _into_context(lines, context, moved, indent)
     if every:  # `conditions` is left empty: its line goes
         if not _starts_line(lines, conditions_key):
-            raise _CannotFix(conditions_key.start_mark, "`conditions` does not start its line")
+            raise _CannotFix(
+                conditions_key.start_mark,
+                "`conditions` is the first key of its list item (- conditions:); "
+                "write another key first",
+            )
         line = conditions_key.start_mark.line
         yield (line, line + 1, [])
 
@@ -257,7 +261,10 @@ def fix_conditions(data: bytes, file: str) -> Fixed:
         return Fixed(
             data,
             refused=Refused(
-                file, first, "moving the keys as text would change other values; move them by hand"
+                file,
+                first,
+                "moved as text, the values would not read back the same (a block scalar "
+                "that keeps trailing blank lines?); move the keys by hand",
             ),
         )
     return Fixed(fixed, tuple(moved))
