@@ -3,6 +3,8 @@ values of any JSON type where a condition compares values, and contradictions be
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pypgflow_ops.lint import lint_source
@@ -159,3 +161,10 @@ def test_a_number_equal_in_value_meets_the_bounds() -> None:
         )
         == []
     )
+
+
+def test_the_readme_example_of_each_condition_lints_clean() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Conditions\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("    conditions:\n")
+    assert shown(example.removeprefix("    conditions:\n")) == []
