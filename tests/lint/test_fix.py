@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+import psycopg
 import pytest
 from typer.testing import CliRunner
 
@@ -257,3 +258,32 @@ def test_a_file_with_nothing_to_move_is_returned_untouched(text: str) -> None:
     data = text.encode()
     fixed = fix_conditions(data, "wf.yaml")
     assert (fixed.data is data, fixed.moved, fixed.refused) == (True, (), None)
+
+
+def test_plan_refuses_the_originals_and_applies_them_once_fixed(
+    originals: Path, runtime_database_url: str
+) -> None:
+    url = runtime_database_url
+    deploy = ["--tenant", "acme", "--database-url", url]
+    assert runner.invoke(app, ["plan", str(originals), *deploy]).exit_code == 1
+    assert run(originals, "--fix", ".")[0] == 0
+    assert runner.invoke(app, ["apply", str(originals), *deploy, "--yes"]).exit_code == 0
+    with psycopg.connect(url) as conn:
+        stored = conn.execute(
+            "select x.name, x.conditions, x.context from pypgflow.workflow_transitions x"
+            " where x.name in ('approve', 'reject', 'return_items', 'refund') order by x.name"
+        ).fetchall()
+    assert stored == [
+        (
+            "approve",
+            {"field_required": ["analyst_id", "decision_note"]},
+            {"typical_user_roles": ["analyst"], "requires_documentation": True},
+        ),
+        ("refund", {"field_required": "refund_amount"}, {"requires_approval": True}),
+        ("reject", {}, {"amount_threshold": 1000, "risk_score": "low"}),
+        (
+            "return_items",
+            {},
+            {"refund_method": "original_payment", "label_printing": True, "return_window_days": 30},
+        ),
+    ]
