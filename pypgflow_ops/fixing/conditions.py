@@ -8,6 +8,8 @@ its indentation), else into a new `context` written after `conditions`, or `cond
 `context` when every key of it moves; a `conditions` left empty is removed. Block style only: a
 `conditions` or `context` in flow style (`{...}`), or a key the other section also has, refuses the
 file. The result is read again and must hold exactly the data expected, else the file is refused.
+A key that reads as a misspelt condition (`field_requird`) or is named like one (`field_regex`)
+stays: under context it would silently guard nothing, and lint goes on reporting it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import yaml
 
 from pypgflow_ops.loading import FAST_LOADER, load
 from pypgflow_ops.model import Position
-from pypgflow_ops.rules.conditions import unenforced_keys
+from pypgflow_ops.rules.conditions import movable_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +229,7 @@ def fix_conditions(data: bytes, file: str) -> Fixed:
         for index, transition in enumerate(transitions)
         if isinstance(transition, dict)
         and isinstance(transition.get("conditions"), dict)
-        and (keys := unenforced_keys(transition["conditions"]))
+        and (keys := movable_keys(transition["conditions"]))
     }
     if not todo:
         return Fixed(data)

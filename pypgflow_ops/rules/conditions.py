@@ -10,6 +10,7 @@ way out: information for the application belongs under `context` (`pypgflow-ops 
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -28,7 +29,8 @@ UNENFORCED_CONDITION = RuleInfo(
     "A key under `conditions` is not a condition the runtime enforces (field_required, "
     "field_equals, field_in, field_min, field_max): the runtime would refuse the transition "
     "every time. The hint names the condition that fits the value, if one does; "
-    "`pypgflow-ops lint --fix` moves such keys under the transition's `context`.",
+    "`pypgflow-ops lint --fix` moves such keys under the transition's `context`, except those "
+    "that read as a misspelt condition (`field_requird`) or are named like one (`field_regex`).",
     Stage.WORKFLOW,
     tunable=False,
 )
@@ -42,9 +44,9 @@ UNSATISFIABLE_CONDITION = RuleInfo(
 
 
 @functools.cache
-def enforced() -> frozenset[str]:
+def enforced() -> tuple[str, ...]:
     """The conditions the runtime enforces: those the schema describes."""
-    return frozenset(resources.workflow_schema()["$defs"]["conditions"]["properties"])
+    return tuple(resources.workflow_schema()["$defs"]["conditions"]["properties"])
 
 
 @functools.cache
@@ -62,6 +64,22 @@ _BOUND_WORDS = re.compile(
 def unenforced_keys(conditions: Mapping[str, Any]) -> list[str]:
     """The keys of a transition's `conditions` that the runtime does not enforce, in file order."""
     return [key for key in conditions if key not in enforced()]
+
+
+def _meant_as_condition(key: str) -> str | None:
+    """Why `key` reads as a guard its author meant the runtime to enforce (a misspelt condition,
+    or a name like one), else None. Moved under context it would guard nothing: not fixed."""
+    close = difflib.get_close_matches(key, enforced(), n=1, cutoff=0.75)
+    if close:
+        return f"did you mean {close[0]}?"
+    if key.startswith("field_"):
+        return f"the runtime enforces only {', '.join(enforced())}"
+    return None
+
+
+def movable_keys(conditions: Mapping[str, Any]) -> list[str]:
+    """The unenforced keys that `lint --fix` moves under context: information, not guards."""
+    return [key for key in unenforced_keys(conditions) if _meant_as_condition(key) is None]
 
 
 def _shown(value: Any) -> str:
@@ -99,6 +117,9 @@ def _message(transition: Transition, key: str) -> str:
         f"transition {transition.name!r}: the runtime does not enforce {key!r} "
         "and would refuse the transition"
     )
+    meant = _meant_as_condition(key)
+    if meant is not None:
+        return f"{refused}; {meant} (lint --fix leaves it: under context it would guard nothing)"
     fitting = _fitting(key, transition.conditions[key])
     if fitting is None:
         return (
@@ -109,7 +130,7 @@ def _message(transition: Transition, key: str) -> str:
 
 
 def unenforced_condition(subject: Subject) -> Iterator[Finding]:
-    known = enforced()
+    known = frozenset(enforced())
     for index, transition in enumerate(subject.workflow.transitions):
         if transition.conditions.keys() <= known:
             continue  # nearly every transition: decided without a loop in Python

@@ -287,3 +287,10 @@ def test_plan_refuses_the_originals_and_applies_them_once_fixed(
             {"refund_method": "original_payment", "label_printing": True, "return_window_days": 30},
         ),
     ]
+
+
+def test_a_key_meant_as_a_guard_stays_where_it_is() -> None:
+    conditions = '    conditions:\n      field_requird: x\n      field_regex: {x: "^a"}\n'
+    fixed = fix_conditions((HEAD + conditions + "      note: hi\n").encode(), "wf.yaml")
+    assert fixed.data.decode() == HEAD + conditions + "    context:\n      note: hi\n"
+    assert [m.key for m in fixed.moved] == ["note"]
