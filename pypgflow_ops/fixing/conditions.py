@@ -137,7 +137,7 @@ def _into_context(
         return (last + 1, last + 1, [_shifted(line, by) for line in moved])
     # `context: {}`: the braces go, the keys follow on their own lines.
     start, end = value.start_mark, value.end_mark
-    if start.line != end.line or not _starts_line(lines, key):
+    if start.line != end.line:
         raise _CannotFix(key.start_mark, f"`context` {_FLOW}")
     line = lines[start.line]
     written = line[: start.column].rstrip() + line[end.column :]

@@ -114,7 +114,7 @@ def _fitting(key: str, value: Any) -> str | None:
 
 def _message(transition: Transition, key: str) -> str:
     refused = (
-        f"transition {transition.name!r}: the runtime does not enforce {key!r} "
+        f"transition {transition.name!r}: the runtime does not enforce {shortened(key)!r} "
         "and would refuse the transition"
     )
     meant = _meant_as_condition(key)

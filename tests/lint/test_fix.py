@@ -294,3 +294,11 @@ def test_a_key_meant_as_a_guard_stays_where_it_is() -> None:
     fixed = fix_conditions((HEAD + conditions + "      note: hi\n").encode(), "wf.yaml")
     assert fixed.data.decode() == HEAD + conditions + "    context:\n      note: hi\n"
     assert [m.key for m in fixed.moved] == ["note"]
+
+
+def test_an_empty_context_first_in_its_list_item_takes_the_keys() -> None:
+    text = HEAD.replace("  - from: a\n", "  - context: {}\n    from: a\n")
+    fixed = fix_conditions((text + "    conditions:\n      note: hi\n").encode(), "wf.yaml")
+    assert fixed.data.decode() == HEAD.replace(
+        "  - from: a\n", "  - context:\n      note: hi\n    from: a\n"
+    )
