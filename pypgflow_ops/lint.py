@@ -44,9 +44,13 @@ def _tuned(problems: Iterable[Problem], config: Config) -> Iterator[Problem]:
 
 
 def _graph_problems(
-    workflow: Workflow, states_key: Position, locate: Locate, file: str, config: Config
+    workflow: Workflow,
+    states_key: Position,
+    locate: tuple[Locate, Locate],
+    file: str,
+    config: Config,
 ) -> Iterator[Problem]:
-    subject = Subject.of(workflow, states_key, locate)
+    subject = Subject.of(workflow, states_key, *locate)
     for rule, check in GRAPH_CHECKS.items():
         severity = config.severity(rule)
         if severity is None:
@@ -97,14 +101,18 @@ def _lint_file(data: bytes, file: str, config: Config) -> FileResult:
     return problems, workflow
 
 
-def _locator(data: bytes, file: str, document: Document) -> Locate:
-    """Positions below the top two levels, found by loading again, only if a rule asks."""
+def _locator(data: bytes, file: str, document: Document) -> tuple[Locate, Locate]:
+    """Positions below the top two levels, found by loading again, only if a rule asks: of a
+    value, and of a mapping key (or its value, where the key was not written)."""
 
     @functools.cache
     def placed() -> Document:
         return load(data, file, every_position=True).document or document
 
-    return lambda path: placed().position(path)
+    return (
+        lambda path: placed().position(path),
+        lambda path: placed().key_position(path) or placed().position(path),
+    )
 
 
 def _lint_path(path: str, config: Config) -> FileResult:

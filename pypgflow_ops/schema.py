@@ -112,6 +112,7 @@ _EXPLAIN: dict[str, Explain] = {
     "maxLength": lambda _, limit, __: f"longer than {limit} characters",
     "minLength": lambda _, __, ___: "must not be empty",
     "minItems": lambda _, least, __: f"needs at least {least} item(s)",
+    "minProperties": lambda _, least, __: f"needs at least {least} key(s)",
     "uniqueItems": lambda _, __, ___: "lists the same value twice; remove the repeat",
     "required": lambda found, keys, _: (
         "missing required key(s): " + ", ".join(repr(k) for k in keys if k not in found)

@@ -37,6 +37,9 @@ def allowed_keys(schema: dict[str, Any]) -> list[str]:
     return sorted({key for sub in subschemas(schema) for key in sub.get("properties", {})})
 
 
+_CONVERTED_KINDS = frozenset({"boolean", "null", "number", "integer"})
+
+
 def expects_text(path: NodePath) -> bool:
     """Whether the schema wants a string at `path` (so that `no` there is a mistake)."""
     # Every item of a list has the same schema: ask once per shape of path.
@@ -58,6 +61,8 @@ def _expects_text(path: NodePath) -> bool:
         nodes = children
     for node in (sub for n in nodes for sub in subschemas(n)):
         kind = node.get("type")
-        if kind == "string" or (isinstance(kind, list) and "string" in kind):
+        kinds = {kind} if isinstance(kind, str) else set(kind or ())
+        # Where a boolean, null or number is allowed too (field_equals), `true` is no mistake.
+        if "string" in kinds and not kinds & _CONVERTED_KINDS:
             return True
     return False

@@ -39,6 +39,13 @@ def lint(
         "versions not bumped or gone backwards, workflows removed.",
         show_default=False,
     ),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="First fix what lint can in place: move the keys of `conditions` the runtime does "
+        "not enforce (unenforced-condition) under the transition's `context`, keeping the rest "
+        "of the file byte for byte; each key moved is said on stderr. Then lint as usual.",
+    ),
 ) -> int:
     """Check workflow files against the schema and the state-machine rules."""
     from pypgflow_ops.config import load_config
@@ -57,6 +64,11 @@ def lint(
             raise UsageError(
                 f"{missing[0]}: no such file or folder (from {origin}); name the files to lint"
             )
+    if fix:
+        from pypgflow_ops.fixing import fix_paths
+
+        for done in fix_paths(paths, config):
+            typer.echo(str(done), err=True)
     with Bar("Linting") as progress:
         result = lint_paths(paths, config, progress, against_ref)
     typer.echo(LINT_FORMATS[output_format](result, color=wants_color()), nl=False)

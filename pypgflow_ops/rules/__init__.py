@@ -10,6 +10,7 @@ from pypgflow_ops import implicit, schema
 from pypgflow_ops.loading import refusal
 from pypgflow_ops.problems import RuleInfo
 from pypgflow_ops.rules import (
+    conditions,
     declarations,
     final_states,
     initial_states,
@@ -23,7 +24,14 @@ from pypgflow_ops.scenarios import checks as scenario_checks
 
 GRAPH_CHECKS: dict[RuleInfo, GraphCheck] = {
     rule: check
-    for module in (initial_states, final_states, declarations, reachability, presentation)
+    for module in (
+        initial_states,
+        final_states,
+        declarations,
+        reachability,
+        presentation,
+        conditions,
+    )
     for rule, check in module.CHECKS.items()
 }
 

@@ -43,13 +43,20 @@ class Subject:
     states_key: Position  # where `states:` was written, for problems about the whole list
     declared: dict[str, State]  # each state name's first declaration
     locate: Locate  # where the value at a path of the document was written
+    locate_key: Locate  # where the mapping key ending a path was written
 
     @classmethod
-    def of(cls, workflow: Workflow, states_key: Position, locate: Locate) -> Subject:
+    def of(
+        cls,
+        workflow: Workflow,
+        states_key: Position,
+        locate: Locate,
+        locate_key: Locate | None = None,  # None: keys are placed where their values are
+    ) -> Subject:
         declared: dict[str, State] = {}
         for state in workflow.states:
             declared.setdefault(state.name, state)
-        return cls(workflow, states_key, declared, locate)
+        return cls(workflow, states_key, declared, locate, locate_key or locate)
 
     @functools.cached_property
     def graph(self) -> Any:

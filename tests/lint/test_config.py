@@ -46,6 +46,7 @@ RUNTIME_RULES = [
     "unknown-state",
     "duplicate-transition",
     "duplicate-workflow",
+    "unenforced-condition",
 ]
 READING_RULES = ["yaml-syntax", "duplicate-key", "yaml-anchor", "schema", "implicit-type"]
 

@@ -46,9 +46,9 @@ Some rules cannot be tuned: they are always errors. Those that stop a file from 
 workflow at all, and those whose violation could not be deployed or run by the runtime (a
 workflow with no initial state, two initial states or no final state; a state declared twice; a
 transition naming an undeclared state; two transitions of one name from one state; one workflow in
-two files). A configuration that sets one of them to anything but `error` is refused:
-`pypgflow-ops` exits 2 with one line naming the configuration file and the rule, and lints
-nothing. The table's last column says which rules can be tuned.
+two files; a condition the runtime does not enforce). A configuration that sets one of them to
+anything but `error` is refused: `pypgflow-ops` exits 2 with one line naming the configuration
+file and the rule, and lints nothing. The table's last column says which rules can be tuned.
 
 `duplicate-state-case` is a rule of its own rather than part of `duplicate-state`: the runtime
 compares names exactly, so it can store and run `Done` beside `done`, and the rule can be tuned.
