@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pypgflow_ops.plan import Action, Change, ElementChanges, Origin, Plan, RuntimeAction
+from pypgflow_ops.migration import Fate
+from pypgflow_ops.plan import (
+    Action,
+    Change,
+    ElementChanges,
+    InstanceGroup,
+    Origin,
+    Plan,
+    RuntimeAction,
+)
 from pypgflow_ops.terminal import printable
 
 _RESET = "\x1b[0m"
@@ -51,16 +60,28 @@ def _details(change: Change) -> list[str]:
         lines += _elements("state", change.states)
     if change.action in (Action.NEW_VERSION, Action.DRIFT) and change.transitions is not None:
         lines += _elements("transition", change.transitions)
-    if change.impact and change.impact.running:
-        running = _count(change.impact.running, "running instance")
-        if change.action is Action.RETIRE:
-            lines.append(f"      {running} will finish on {printable(change.version)}")
-        else:
-            lines.append(
-                f"      {running} ({change.impact.in_removed_states} in states this version "
-                "no longer has) will stay on their version"
-            )
+    if change.impact:
+        lines += [_instances(change, group) for group in change.impact.groups]
     return lines
+
+
+def _instances(change: Change, group: InstanceGroup) -> str:
+    """One line per version and state: "1.0 backordered: 2 running instances, stranded ..."."""
+    version, state = printable(group.version), printable(group.state)
+    head = f"{version} {state}: {_count(group.count, 'running instance')}, {group.fate}"
+    new = printable(change.version)
+    if group.refused:
+        return (
+            f"    ! {head}: `migrate` moves {version} to {new}, which has no state "
+            f"{printable(group.to_state or group.state)}: map {state} to a state of {new}"
+        )
+    if group.fate is Fate.MIGRATED:
+        return f"      {head} (moves to {new} {printable(group.to_state or '')})"
+    if group.fate is Fate.STRANDED:
+        return f"      {head} (stays on {version}; {new} has no state {state})"
+    if change.action is Action.RETIRE:
+        return f"      {head} (finishes on {version})"
+    return f"      {head} (stays on {version})"
 
 
 def _preamble(plan: Plan) -> list[str]:
@@ -83,7 +104,11 @@ def _not_in_repository(plan: Plan, show: Callable[[str], str]) -> str:
 def _verdict(plan: Plan) -> str:
     errors = [action for action in Action if action.error]
     if plan.errors:
-        return f"Plan refused: {', '.join(a.tally(plan.count(a)) for a in errors)}."
+        said = [a.tally(plan.count(a)) for a in errors]
+        refused = sum(g.count for c in plan.errors if c.impact for g in c.impact.refused)
+        if refused:
+            said.append(f"{_count(refused, 'running instance')} a migration would strand")
+        return f"Plan refused: {', '.join(said)}."
     if not plan.has_changes:
         return "No changes."
     return f"Plan: {', '.join(a.tally(plan.count(a)) for a in Action if not a.error)}."
