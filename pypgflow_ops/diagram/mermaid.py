@@ -45,7 +45,7 @@ def _node(node: Node) -> str:
 
 def _edge(edge: Edge) -> str:
     label = mermaid_string(edge.label) + (f" {GUARD_MARKER}" if edge.guarded else "")
-    arrow = "-.->" if edge.mark is Mark.REMOVED else "-->"
+    arrow = "-.->" if edge.mark in (Mark.REMOVED, Mark.MIGRATED) else "-->"
     return f'  {node_id(edge.source)} {arrow}|"{label}"| {node_id(edge.target)}'
 
 

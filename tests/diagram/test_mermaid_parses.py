@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from diagram_cases import EXAMPLES, FIXTURES, HOSTILE_NAMES, hostile_workflow, w
 from pypgflow_ops.diagram import mermaid_change, to_mermaid
 from pypgflow_ops.diagram.escape import visible_lines
 from pypgflow_ops.diagram.mermaid import node_id
-from pypgflow_ops.model import Workflow
+from pypgflow_ops.model import Migration, Workflow
 
 CHECKER = Path(__file__).parent / "mermaid"
 
@@ -83,3 +84,12 @@ def test_a_change_parses_with_removed_transitions_dotted() -> None:
         ["added"],
         ["changed"],
     )
+
+
+def test_a_migrate_mapping_parses_as_a_dotted_arrow_from_the_old_state() -> None:
+    old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
+    moved = replace(new, migrate=Migration(("1.0",), {"paper_check": "transfer"}))
+    (result,) = parsed([mermaid_change(old, moved)])
+    assert "error" not in result, result
+    labels = {(a, b): (label, stroke) for a, b, label, stroke in result["edges"]}
+    assert labels[("s_paper_check", "s_transfer")] == ("migrate", "dotted")

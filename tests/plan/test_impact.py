@@ -13,6 +13,7 @@ from pypgflow_ops.plan import (
     RunningInstances,
     make_plan,
 )
+from pypgflow_ops.report import plan_markdown
 
 from .factories import applied, live, workflow
 
@@ -97,3 +98,14 @@ def test_a_rollback_shows_the_other_versions_by_state() -> None:
     (change,) = plan.changes
     assert change.action is Action.ROLLBACK
     assert change.impact == Impact((InstanceGroup("2.0.0", "x", 2, Fate.STRANDED),))
+
+
+def test_the_markdown_plan_draws_each_mapping_as_a_dashed_arrow() -> None:
+    desired = _renamed("2.0.0", Migration(("1.0.0",), {"paid": "settled"}))
+    state = _state(*RUNNING)
+
+    diagrams = plan_markdown.change_diagrams(
+        make_plan("acme", [desired], state, runtime_target=1), [desired], state
+    )
+
+    assert '  s_paid -.->|"migrate"| s_settled\n' in diagrams["orders"]
