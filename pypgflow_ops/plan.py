@@ -261,7 +261,10 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return (
-            bool(self.writes) or self.create_tenant or self.runtime_action is not RuntimeAction.NONE
+            bool(self.writes)
+            or self.create_tenant
+            or self.runtime_action is not RuntimeAction.NONE
+            or bool(self.migrated)
         )
 
     def count(self, action: Action) -> int:
@@ -371,7 +374,17 @@ def _existing_version(live: LiveState, workflow: Workflow, applied: LiveDefiniti
         )
     if applied.retired or active != workflow.version:
         return _rollback(live, change, workflow)
-    return change
+    return _map_added(live, change, workflow)
+
+
+def _map_added(live: LiveState, change: Change, workflow: Workflow) -> Change:
+    """An applied, active version whose `migrate:` section still has instances to move (a map
+    added after the version was applied): unchanged, with the instances apply moves onto it."""
+    if workflow.migrate is None:
+        return change
+    impact = _impact(live, workflow.name, workflow)
+    moving = impact.count(Fate.MIGRATED) or impact.refused
+    return replace(change, impact=impact) if moving else change
 
 
 def _rollback(live: LiveState, change: Change, workflow: Workflow) -> Change:

@@ -186,7 +186,7 @@ def render(
     limit: int = MAX_CHARACTERS,
 ) -> str:
     diagrams = diagrams or {}
-    shown = [c for c in plan.changes if c.action is not Action.UNCHANGED]
+    shown = [c for c in plan.changes if c.action is not Action.UNCHANGED or c.impact]
     head = [*_title(plan.tenant), f"**{summary(plan, show=_escaped)}**", ""]
     head += _hashes(plan_hash, fingerprint)
     where = source(plan.origin)

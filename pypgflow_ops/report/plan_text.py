@@ -20,7 +20,9 @@ _RESET = "\x1b[0m"
 
 
 def _glyph(action: Action, color: bool) -> str:
-    return f"\x1b[{action.color}m{action.symbol}{_RESET}" if color else action.symbol
+    return (
+        f"\x1b[{action.color}m{action.symbol}{_RESET}" if color and action.color else action.symbol
+    )
 
 
 def _head(change: Change) -> str:
@@ -33,6 +35,8 @@ def _head(change: Change) -> str:
         return f"{name} {active} -> {version} ({verb}: {version} becomes active again)"
     if change.action is Action.RETIRE:
         return f"{name} {version} ({verb}: new starts refused, running instances finish)"
+    if change.action is Action.UNCHANGED:  # shown only when a `migrate:` map moves instances
+        return f"{name} {version} ({verb}: running instances of other versions move to it)"
     if change.action is Action.CREATE and change.states and change.transitions:
         states = _count(len(change.states.added), "state")
         transitions = _count(len(change.transitions.added), "transition")
@@ -111,7 +115,10 @@ def _verdict(plan: Plan) -> str:
         return f"Plan refused: {', '.join(said)}."
     if not plan.has_changes:
         return "No changes."
-    return f"Plan: {', '.join(a.tally(plan.count(a)) for a in Action if not a.error)}."
+    said = [a.tally(plan.count(a)) for a in Action if not a.error]
+    if plan.migrated:
+        said.append(f"{_count(plan.migrated, 'running instance')} to migrate")
+    return f"Plan: {', '.join(said)}."
 
 
 def summary(plan: Plan, *, show: Callable[[str], str] = printable) -> str:
@@ -142,7 +149,7 @@ def render(plan: Plan, *, color: bool = False) -> str:
     lines = [f"Source: {where}"] if where else []
     lines += [f"Tenant {printable(plan.tenant)}:", *_preamble(plan)]
     for change in plan.changes:
-        if change.action is Action.UNCHANGED:
+        if change.action is Action.UNCHANGED and not change.impact:
             continue
         lines.append(f"  {_glyph(change.action, color)} {_head(change)}")
         lines += _details(change)

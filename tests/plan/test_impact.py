@@ -13,7 +13,7 @@ from pypgflow_ops.plan import (
     RunningInstances,
     make_plan,
 )
-from pypgflow_ops.report import plan_markdown
+from pypgflow_ops.report import plan_markdown, plan_text
 
 from .factories import applied, live, workflow
 
@@ -109,3 +109,45 @@ def test_the_markdown_plan_draws_each_mapping_as_a_dashed_arrow() -> None:
     )
 
     assert '  s_paid -.->|"migrate"| s_settled\n' in diagrams["orders"]
+
+
+def test_a_map_added_to_the_active_version_is_a_change_that_moves_instances() -> None:
+    applied_2 = _renamed("2.0.0")
+    desired = replace(applied_2, migrate=Migration(("1.0.0",), {"paid": "settled"}))
+    state = live(
+        applied(workflow()),
+        applied(applied_2, 2),
+        running=(
+            RunningInstances("orders", "1.0.0", "paid", 2),
+            RunningInstances("orders", "2.0.0", "new", 5),
+        ),
+    )
+
+    plan = make_plan("acme", [desired], state, runtime_target=1)
+
+    (change,) = plan.changes
+    assert change.action is Action.UNCHANGED
+    assert change.impact == Impact(
+        (InstanceGroup("1.0.0", "paid", 2, Fate.MIGRATED, "settled", listed=True),)
+    )
+    assert (plan.has_changes, plan.migrated) == (True, 2)
+    assert plan_text.render(plan, color=True) == (
+        "Tenant acme:\n"
+        "   orders 2.0.0 (unchanged: running instances of other versions move to it)\n"
+        "      1.0.0 paid: 2 running instances, migrated (moves to 2.0.0 settled)\n"
+        "\n"
+        "Plan: 0 to create, 0 new versions, 0 to roll back, 0 to retire, 1 unchanged, "
+        "2 running instances to migrate.\n"
+    )
+
+
+def test_once_moved_the_map_of_the_active_version_is_no_change() -> None:
+    applied_2 = _renamed("2.0.0")
+    desired = replace(applied_2, migrate=Migration(("1.0.0",), {"paid": "settled"}))
+    running = (RunningInstances("orders", "2.0.0", "settled", 2),)
+    state = live(applied(workflow()), applied(applied_2, 2), running=running)
+
+    plan = make_plan("acme", [desired], state, runtime_target=1)
+
+    assert (plan.changes[0].impact, plan.has_changes) == (None, False)
+    assert plan_text.render(plan).endswith("No changes. The database matches the repository.\n")
