@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .cli import apply, apply_plan, plan, run
+from .cli import apply, apply_plan, plan, rows, run
 from .test_impact import start
 from .test_impact_saved import _snapshot
 from .workflow_files import chain, write
@@ -48,7 +48,8 @@ def test_the_plan_shows_where_each_group_moves(
     assert out.endswith(
         "      1 s1: 2 running instances, migrated (moves to 2 s1)\n"
         "      1 s2: 1 running instance, migrated (moves to 2 s1)\n"
-        "\nPlan: 0 to create, 1 new version, 0 to roll back, 0 to retire, 0 unchanged.\n"
+        "\nPlan: 0 to create, 1 new version, 0 to roll back, 0 to retire, 0 unchanged, "
+        "3 running instances to migrate.\n"
     )
     json_out = plan(folder, tenant, runtime_database_url, "--format", "json")[1]
     (change,) = json.loads(json_out)["changes"]
@@ -108,3 +109,24 @@ def test_the_change_diagram_draws_the_mapping(
 
     assert (code, err) == (0, "")
     assert '  s_s2 -.->|"migrate"| s_s1\n' in out
+
+
+def test_a_saved_plan_with_a_map_applies_and_moves_what_it_says(
+    runtime_database_url: str, tenant: str, tmp_path: Path
+) -> None:
+    url = runtime_database_url
+    folder = write(tmp_path / "wf", _orders_2({"from": ["1"], "states": {"s2": "s1"}}))
+    saved = tmp_path / "plan.json"
+    assert plan(folder, tenant, url, "--out", saved)[0] == 0
+
+    code, _, err = apply_plan(saved, tenant, url)
+
+    assert code == 0, err
+    assert rows(
+        url,
+        "select d.version, i.current_state, count(*) from pypgflow.entity_workflow_instances i"
+        " join pypgflow.workflow_definitions d on d.id = i.workflow_definition_id"
+        " join pypgflow.tenants t on t.id = i.tenant_id where t.slug = %s"
+        " group by 1, 2 order by 1, 2",
+        tenant,
+    ) == [("2", "s1", 3)]
