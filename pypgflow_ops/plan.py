@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from pypgflow_ops.diff import diff_workflows
 from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.migration import Fate, fate
 from pypgflow_ops.model import Transition, Workflow
 
 
@@ -147,11 +148,40 @@ class ElementChanges:
 
 
 @dataclass(frozen=True, slots=True)
-class Impact:
-    """Unfinished instances of the older versions; those in states the new version lacks stay."""
+class InstanceGroup:
+    """The running instances of another version of the workflow in one state, and their fate."""
 
-    running: int
-    in_removed_states: int
+    version: str
+    state: str
+    count: int
+    fate: Fate
+    to_state: str | None = None  # where the `migrate:` map sends it (listed versions only)
+    # Its version is listed in the `migrate:` section's `from`: stranding it is an error.
+    listed: bool = False
+
+    @property
+    def refused(self) -> bool:
+        """A listed version's instances that the map leaves in a state the version lacks."""
+        return self.listed and self.fate is Fate.STRANDED
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """The running instances of the workflow's other versions, by version and state, in the
+    order the versions were applied."""
+
+    groups: tuple[InstanceGroup, ...] = ()
+
+    @property
+    def running(self) -> int:
+        return sum(g.count for g in self.groups)
+
+    def count(self, which: Fate) -> int:
+        return sum(g.count for g in self.groups if g.fate is which)
+
+    @property
+    def refused(self) -> tuple[InstanceGroup, ...]:
+        return tuple(g for g in self.groups if g.refused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +242,17 @@ class Plan:
 
     @property
     def errors(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.action.error)
+        """Conflicts, drift, and changes whose `migrate:` section strands running instances."""
+        return tuple(c for c in self.changes if c.action.error or (c.impact and c.impact.refused))
+
+    @property
+    def stranded(self) -> int:
+        """Running instances left in a state the version new starts use lacks."""
+        return sum(c.impact.count(Fate.STRANDED) for c in self.changes if c.impact)
+
+    @property
+    def migrated(self) -> int:
+        return sum(c.impact.count(Fate.MIGRATED) for c in self.changes if c.impact)
 
     @property
     def writes(self) -> tuple[Change, ...]:
@@ -221,7 +261,10 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return (
-            bool(self.writes) or self.create_tenant or self.runtime_action is not RuntimeAction.NONE
+            bool(self.writes)
+            or self.create_tenant
+            or self.runtime_action is not RuntimeAction.NONE
+            or bool(self.migrated)
         )
 
     def count(self, action: Action) -> int:
@@ -234,6 +277,8 @@ class Plan:
             **{str(action): self.count(action) for action in Action},
             "has_changes": self.has_changes,
             "errors": len(self.errors),
+            "migrated_instances": self.migrated,
+            "stranded_instances": self.stranded,
             "not_in_repository": list(self.not_in_repository),
         }
 
@@ -250,13 +295,22 @@ def _desired_by_name(desired: Iterable[Workflow]) -> dict[str, Workflow]:
     return by_name
 
 
-def _impact(live: LiveState, name: str, new: Workflow) -> Impact:
-    kept = {state.name for state in new.states}
-    running = [r for r in live.running if r.workflow == name]
-    return Impact(
-        running=sum(r.count for r in running),
-        in_removed_states=sum(r.count for r in running if r.state not in kept),
-    )
+def _impact(live: LiveState, name: str, new: Workflow | None) -> Impact:
+    """The running instances of `name`'s versions other than `new`, and the fate of each group;
+    with no `new` (a retire), every version's, each finishing where it is."""
+    order = {d.workflow.version: d.revision for d in live.definitions if d.workflow.name == name}
+    states = {state.name for state in new.states} if new else None
+    migrate = new.migrate if new else None
+    groups = []
+    for each in live.running:
+        if each.workflow != name or (new is not None and each.version == new.version):
+            continue
+        listed = migrate is not None and each.version in migrate.from_versions
+        what = fate(each.version, each.state, states, migrate)
+        moves_to = migrate.target(each.state) if migrate and listed else None
+        groups.append(InstanceGroup(each.version, each.state, each.count, what, moves_to, listed))
+    groups.sort(key=lambda g: (order.get(g.version, 0), g.version, g.state))
+    return Impact(tuple(groups))
 
 
 def _transition_label(transition: Transition) -> str:
@@ -320,7 +374,17 @@ def _existing_version(live: LiveState, workflow: Workflow, applied: LiveDefiniti
         )
     if applied.retired or active != workflow.version:
         return _rollback(live, change, workflow)
-    return change
+    return _map_added(live, change, workflow)
+
+
+def _map_added(live: LiveState, change: Change, workflow: Workflow) -> Change:
+    """An applied, active version whose `migrate:` section still has instances to move (a map
+    added after the version was applied): unchanged, with the instances apply moves onto it."""
+    if workflow.migrate is None:
+        return change
+    impact = _impact(live, workflow.name, workflow)
+    moving = impact.count(Fate.MIGRATED) or impact.refused
+    return replace(change, impact=impact) if moving else change
 
 
 def _rollback(live: LiveState, change: Change, workflow: Workflow) -> Change:
@@ -368,9 +432,7 @@ def _retire(live: LiveState, name: str) -> Change | None:
         action=Action.RETIRE,
         active_version=active,
         content_hash=head.recorded_hash,
-        impact=Impact(
-            running=sum(r.count for r in live.running if r.workflow == name), in_removed_states=0
-        ),
+        impact=_impact(live, name, None),
     )
 
 

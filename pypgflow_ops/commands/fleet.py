@@ -59,14 +59,17 @@ def plan(
     prune: bool,
     lock_timeout_ms: int | None,
     color: bool,
+    fail_on_stranded: bool = False,
 ) -> int:
+    from pypgflow_ops.commands.plan import refuse_stranded
     from pypgflow_ops.report.fleet_views import FLEET_VIEWS
 
     fleet = read_plan(wanted, database_url, prune, lock_timeout_ms)
     if out is not None:
         _save(out, fleet, selection, prune)
     typer.echo(FLEET_VIEWS[output_format](fleet, color), nl=False)
-    if fleet.failed:
+    stranded = sum(t.plan.stranded for t in fleet.tenants if t.plan is not None)
+    if fleet.failed or (fail_on_stranded and refuse_stranded(stranded)):
         return ExitCode.FAILURE
     return ExitCode.CHANGES if detailed_exitcode and fleet.with_changes else ExitCode.OK
 

@@ -158,6 +158,12 @@ def plan(
     ),
     prune: bool = PRUNE,
     lock_timeout: str | None = LOCK_TIMEOUT,
+    fail_on_stranded: bool = typer.Option(
+        False,
+        "--fail-on-stranded",
+        help="Exit 1 when applying would leave running instances in a state the version new "
+        "starts use lacks.",
+    ),
 ) -> int:
     """Show what apply would change in the database."""
     from pypgflow_ops.commands import fleet
@@ -187,6 +193,7 @@ def plan(
             prune=prune,
             lock_timeout_ms=timeout,
             color=wants_color(),
+            fail_on_stranded=fail_on_stranded,
         )
     [(tenant_slug, desired, origin)] = [(w.tenant, w.desired, w.origin) for w in wanted]
     live = _read_live_state(database_url, tenant_slug, desired, timeout)
@@ -195,9 +202,20 @@ def plan(
         _save(out, planned, desired, live, prune)
     context = ViewContext(desired, live, color=wants_color())
     typer.echo(view.render(planned, context), nl=False)
-    if planned.errors:
+    if planned.errors or (fail_on_stranded and refuse_stranded(planned.stranded)):
         return ExitCode.FAILURE
     return ExitCode.CHANGES if detailed_exitcode and planned.has_changes else ExitCode.OK
+
+
+def refuse_stranded(stranded: int) -> bool:
+    """--fail-on-stranded: say so on stderr when the plan strands running instances."""
+    if stranded:
+        instances = f"{stranded} running instance{'' if stranded == 1 else 's'}"
+        _say(
+            f"{instances} would be left in a state the version new starts use lacks "
+            "(--fail-on-stranded): map them in a `migrate:` section, or plan without the flag"
+        )
+    return bool(stranded)
 
 
 def _read_live_state(

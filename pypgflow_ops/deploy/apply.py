@@ -92,6 +92,23 @@ def _difference(said: Any, made: Any) -> str:
     )
 
 
+def _same_instances_migrate(said: Any, made: Any, tenant: str) -> None:
+    """Refuse a saved plan whose migrations would now move other running instances than it says
+    (someone started, moved or finished one since): the database moved on, as with a fingerprint
+    that differs."""
+    moves = {_key(c): c["migrated"] for c in made["changes"]}
+    for change in said["changes"]:
+        key = _key(change)
+        if key in moves and moves[key] != change["migrated"]:
+            then = sum(g["count"] for g in change["migrated"])
+            now = sum(g["count"] for g in moves[key])
+            raise StalePlanError(
+                f"the running instances a migration moves changed since the plan was made "
+                f"(tenant {tenant!r}, {key}: {then} then, {now} now, by version and state); "
+                "nothing was applied: make the plan again"
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class FromSavedPlan:
     """Make the saved plan again from its definitions under the lock; apply it only if it is
@@ -124,6 +141,7 @@ class FromSavedPlan:
             origin=self.saved.origin,
         )
         made = record.decisions(plan)
+        _same_instances_migrate(self.saved.decisions, made, self.saved.tenant)
         if made != self.saved.decisions:
             raise PypgflowError(
                 f"{self.file} is not the plan its definitions make against the database "

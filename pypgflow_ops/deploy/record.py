@@ -1,9 +1,10 @@
 """What the deployments row records about the plan it applied: `plan_hash` and `summary`.
 
 The hash is taken of its own shape (versioned by `plan_hash_format`), holding only what decides
-the deploy: the tenant, the runtime step and, per workflow version, the action, the revision and
-the content hash. Running instances, file names and messages do not take part, so the plan a
-reviewer saved and the same plan made again under the lock hash the same.
+the deploy: the tenant, the runtime step and, per workflow version, the action, the revision, the
+content hash and the running instances a `migrate:` section moves (by version and state). Other
+running instances, file names and messages do not take part, so the plan a reviewer saved and the
+same plan made again under the lock hash the same.
 """
 
 from __future__ import annotations
@@ -12,9 +13,21 @@ import hashlib
 import json
 from typing import Any
 
-from pypgflow_ops.plan import Plan
+from pypgflow_ops.migration import Fate
+from pypgflow_ops.plan import Change, Plan
 
-PLAN_HASH_FORMAT = 1
+PLAN_HASH_FORMAT = 2  # 2: the instances a migration moves
+
+
+def migrated(change: Change) -> list[dict[str, Any]]:
+    """The groups of running instances the change moves to its version: what makes a saved plan
+    stale when someone starts, moves or finishes one of them."""
+    groups = change.impact.groups if change.impact else ()
+    return [
+        {"version": g.version, "state": g.state, "count": g.count, "to_state": g.to_state}
+        for g in groups
+        if g.fate is Fate.MIGRATED
+    ]
 
 
 def decisions(plan: Plan) -> dict[str, Any]:
@@ -31,6 +44,7 @@ def decisions(plan: Plan) -> dict[str, Any]:
                 "active_version": c.active_version,
                 "revision": c.revision,
                 "content_hash": c.content_hash,
+                "migrated": migrated(c),
             }
             for c in plan.changes
         ],

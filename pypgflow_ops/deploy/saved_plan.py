@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,14 +20,14 @@ from pypgflow_ops.deploy.carried import linted
 from pypgflow_ops.deploy.record import decisions
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.files import read_regular_file
-from pypgflow_ops.model import Workflow
+from pypgflow_ops.model import Migration, Workflow
 from pypgflow_ops.plan import Origin, Plan
 from pypgflow_ops.terminal import printable
 
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
 
-SAVED_PLAN_FORMAT = 2
+SAVED_PLAN_FORMAT = 3  # 3: the instances a migration moves, and each definition's `migrate:`
 MAX_SIZE = 256 * 1024 * 1024
 _WRITTEN_BY = f"pypgflow-ops {__version__}"
 
@@ -63,9 +63,21 @@ def document(saved_plan: SavedPlan) -> dict[str, Any]:
         "origin": saved_plan.origin.to_dict() if saved_plan.origin else None,
         "plan": saved_plan.decisions,
         "definitions": [
-            {"source": w.source, "definition": w.canonical()} for w in saved_plan.workflows
+            {"source": w.source, "definition": w.canonical(), "migrate": _migrate(w.migrate)}
+            for w in saved_plan.workflows
         ],
     }
+
+
+def _migrate(migration: Migration | None) -> dict[str, Any] | None:
+    """A definition's `migrate:` section, which its canonical form leaves out."""
+    if migration is None:
+        return None
+    return {"from": list(migration.from_versions), "states": dict(migration.states)}
+
+
+def _migration(data: Mapping[str, Any] | None) -> Migration | None:
+    return None if data is None else Migration(tuple(data["from"]), dict(data["states"]))
 
 
 def write(path: Path, saved_plan: SavedPlan) -> None:
@@ -177,7 +189,12 @@ def from_document(document: Any, path: Path, config: Config) -> SavedPlan:
         prune=document["prune"],
         fingerprint=document["fingerprint"],
         decisions=document["plan"],
-        workflows=linted(document["definitions"], path, config),
+        workflows=tuple(
+            replace(workflow, migrate=_migration(entry["migrate"]))
+            for workflow, entry in zip(
+                linted(document["definitions"], path, config), document["definitions"], strict=True
+            )
+        ),
         origin=Origin.from_dict(origin) if origin is not None else None,
     )
 

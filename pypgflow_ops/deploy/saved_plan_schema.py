@@ -36,6 +36,12 @@ _CHANGE = _record(
     active_version=_nullable(_TEXT),
     revision=_nullable({"type": "integer"}),
     content_hash=_HASH,
+    migrated=_list(
+        _record(version=_TEXT, state=_TEXT, count={"type": "integer"}, to_state=_nullable(_TEXT))
+    ),
+)
+_MIGRATE = _record(
+    **{"from": _list(_TEXT)}, states={"type": "object", "additionalProperties": _TEXT}
 )
 _DEFINITION = _record(
     format={"const": CANONICAL_FORMAT},
@@ -75,5 +81,7 @@ SAVED_PLAN_SCHEMA: dict[str, Any] = _record(
         changes=_list(_CHANGE),
         not_in_repository=_list(_TEXT),
     ),
-    definitions=_list(_record(source=_nullable(_TEXT), definition=_DEFINITION)),
+    definitions=_list(
+        _record(source=_nullable(_TEXT), definition=_DEFINITION, migrate=_nullable(_MIGRATE))
+    ),
 )

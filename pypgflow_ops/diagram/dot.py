@@ -73,9 +73,10 @@ def _graph_label(scene: Scene, layout: Layout) -> str:
     label = f'<b>{html_label(scene.title)}</b><br/><font point-size="11" color="{QUIET}">'
     label += f"{subtitle}</font>"
     if scene.is_change:
+        marks = [Mark.ADDED, Mark.CHANGED, Mark.REMOVED]
+        marks += [Mark.MIGRATED] if any(e.mark is Mark.MIGRATED for e in scene.edges) else []
         legend = "&nbsp;&nbsp;&nbsp;".join(
-            f'<font color="{MARK_COLORS[mark]}">■ {mark}</font>'
-            for mark in (Mark.ADDED, Mark.CHANGED, Mark.REMOVED)
+            f'<font color="{MARK_COLORS[mark]}">■ {mark}</font>' for mark in marks
         )
         label += f'<br/><font point-size="11">{legend}</font>'
     return f"<{label}>"
@@ -154,7 +155,7 @@ def _edge(edge: Edge, layout: Layout) -> str:
         attributes |= {"color": f'"{color}"', "fontcolor": f'"{color}"'}
     if edge.mark in (Mark.ADDED, Mark.CHANGED):
         attributes["penwidth"] = "2"
-    if edge.mark is Mark.REMOVED:
+    if edge.mark in (Mark.REMOVED, Mark.MIGRATED):
         attributes["style"] = "dashed"
     if edge.guarded and layout is Layout.DOT:
         attributes["tooltip"] = '"has conditions"'

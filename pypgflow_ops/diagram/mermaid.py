@@ -55,7 +55,7 @@ def _node(node: Node) -> str:
 
 def _edge(edge: Edge) -> str:
     label = mermaid_string(edge.label) + (f" {GUARD_MARKER}" if edge.guarded else "")
-    arrow = "-.->" if edge.mark is Mark.REMOVED else "-->"
+    arrow = "-.->" if edge.mark in (Mark.REMOVED, Mark.MIGRATED) else "-->"
     source = ANY_ID if edge.from_any else node_id(edge.source)
     return f'  {source} {arrow}|"{label}"| {node_id(edge.target)}'
 

@@ -24,6 +24,7 @@ class Mark(StrEnum):
     CHANGED = "changed"
     REMOVED = "removed"
     PROBLEM = "problem"
+    MIGRATED = "migrated"  # a `migrate:` mapping: running instances move from one state to another
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ MARK_COLORS: Mapping[Mark, str] = {
     Mark.CHANGED: "#ff7f0e",
     Mark.REMOVED: "#d62728",
     Mark.PROBLEM: "#d62728",
+    Mark.MIGRATED: "#1f77b4",
 }
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pypgflow_ops.plan import Change, ElementChanges, Plan
+from pypgflow_ops.plan import Change, ElementChanges, InstanceGroup, Plan
 from pypgflow_ops.problems import LintResult
 from pypgflow_ops.report import json_report
 
-PLAN_JSON_FORMAT = 1
+PLAN_JSON_FORMAT = 2  # 2: per change, "instances" by version and state replace "impact"
 
 
 def _elements(changes: ElementChanges) -> dict[str, list[str]]:
@@ -41,10 +41,23 @@ def _change(change: Change) -> dict[str, Any]:
         data["states"] = _elements(change.states)
         data["transitions"] = _elements(change.transitions)
     if change.impact is not None:
-        data["impact"] = {
-            "running_instances": change.impact.running,
-            "in_removed_states": change.impact.in_removed_states,
-        }
+        data["instances"] = [_group(g) for g in change.impact.groups]
+    return data
+
+
+def _group(group: InstanceGroup) -> dict[str, Any]:
+    """{"version", "state", "count", "fate"}, and for a version the `migrate:` section lists,
+    "to_state" (where the map sends it) and "error" when that state is missing."""
+    data: dict[str, Any] = {
+        "version": group.version,
+        "state": group.state,
+        "count": group.count,
+        "fate": str(group.fate),
+    }
+    if group.listed:
+        data["to_state"] = group.to_state
+    if group.refused:
+        data["error"] = "stranded by the migrate section: no such state in the new version"
     return data
 
 

@@ -12,12 +12,14 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from pypgflow_ops.migration import Fate
 from pypgflow_ops.model import Workflow
 from pypgflow_ops.plan import (
     Action,
     Change,
     ElementChanges,
     Impact,
+    InstanceGroup,
     LiveState,
     Plan,
     RuntimeAction,
@@ -55,35 +57,25 @@ def _code(text: str, *, in_table: bool = False) -> str:
     return f"{fence} {inner} {fence}"
 
 
-def _instances(number: int, one: str, many: str) -> str:
-    return f"{number} running instance{'' if number == 1 else 's'} {one if number == 1 else many}"
+def _group(change: Change, group: InstanceGroup) -> str:
+    """ "`1.0` `backordered`: 2 running instances migrated to `awaiting_stock`"."""
+    number = f"{group.count} running instance{'' if group.count == 1 else 's'}"
+    head = f"{_code(group.version, in_table=True)} {_code(group.state, in_table=True)}: {number}"
+    if group.refused:
+        target = _code(group.to_state or group.state, in_table=True)
+        return f"**{head} stranded: {_code(change.version, in_table=True)} has no {target}**"
+    if group.fate is Fate.MIGRATED:
+        return f"{head} migrated to {_code(group.to_state or '', in_table=True)}"
+    return f"{head} {group.fate}"
 
 
 def _impact(change: Change, impact: Impact) -> list[str]:
     notes = []
     if change.action is Action.RETIRE:
         notes.append("new starts are refused")
-        if impact.running:
-            notes.append(_instances(impact.running, "finishes on it", "finish on it"))
     elif change.action is Action.ROLLBACK:
         notes.append("new starts use it again")
-        if impact.running:
-            notes.append(
-                _instances(
-                    impact.running,
-                    "stays on the version it started on",
-                    "stay on the versions they started on",
-                )
-            )
-    if impact.in_removed_states:
-        notes.append(
-            _instances(
-                impact.in_removed_states,
-                "sits in a state this version lacks",
-                "sit in states this version lacks",
-            )
-        )
-    return notes
+    return notes + [_group(change, group) for group in impact.groups]
 
 
 def _note(change: Change) -> str:
@@ -194,7 +186,7 @@ def render(
     limit: int = MAX_CHARACTERS,
 ) -> str:
     diagrams = diagrams or {}
-    shown = [c for c in plan.changes if c.action is not Action.UNCHANGED]
+    shown = [c for c in plan.changes if c.action is not Action.UNCHANGED or c.impact]
     head = [*_title(plan.tenant), f"**{summary(plan, show=_escaped)}**", ""]
     head += _hashes(plan_hash, fingerprint)
     where = source(plan.origin)

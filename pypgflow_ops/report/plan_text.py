@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pypgflow_ops.plan import Action, Change, ElementChanges, Origin, Plan, RuntimeAction
+from pypgflow_ops.migration import Fate
+from pypgflow_ops.plan import (
+    Action,
+    Change,
+    ElementChanges,
+    InstanceGroup,
+    Origin,
+    Plan,
+    RuntimeAction,
+)
 from pypgflow_ops.terminal import printable
 
 _RESET = "\x1b[0m"
 
 
 def _glyph(action: Action, color: bool) -> str:
-    return f"\x1b[{action.color}m{action.symbol}{_RESET}" if color else action.symbol
+    return (
+        f"\x1b[{action.color}m{action.symbol}{_RESET}" if color and action.color else action.symbol
+    )
 
 
 def _head(change: Change) -> str:
@@ -24,6 +35,8 @@ def _head(change: Change) -> str:
         return f"{name} {active} -> {version} ({verb}: {version} becomes active again)"
     if change.action is Action.RETIRE:
         return f"{name} {version} ({verb}: new starts refused, running instances finish)"
+    if change.action is Action.UNCHANGED:  # shown only when a `migrate:` map moves instances
+        return f"{name} {version} ({verb}: running instances of other versions move to it)"
     if change.action is Action.CREATE and change.states and change.transitions:
         states = _count(len(change.states.added), "state")
         transitions = _count(len(change.transitions.added), "transition")
@@ -51,16 +64,28 @@ def _details(change: Change) -> list[str]:
         lines += _elements("state", change.states)
     if change.action in (Action.NEW_VERSION, Action.DRIFT) and change.transitions is not None:
         lines += _elements("transition", change.transitions)
-    if change.impact and change.impact.running:
-        running = _count(change.impact.running, "running instance")
-        if change.action is Action.RETIRE:
-            lines.append(f"      {running} will finish on {printable(change.version)}")
-        else:
-            lines.append(
-                f"      {running} ({change.impact.in_removed_states} in states this version "
-                "no longer has) will stay on their version"
-            )
+    if change.impact:
+        lines += [_instances(change, group) for group in change.impact.groups]
     return lines
+
+
+def _instances(change: Change, group: InstanceGroup) -> str:
+    """One line per version and state: "1.0 backordered: 2 running instances, stranded ..."."""
+    version, state = printable(group.version), printable(group.state)
+    head = f"{version} {state}: {_count(group.count, 'running instance')}, {group.fate}"
+    new = printable(change.version)
+    if group.refused:
+        return (
+            f"    ! {head}: `migrate` moves {version} to {new}, which has no state "
+            f"{printable(group.to_state or group.state)}: map {state} to a state of {new}"
+        )
+    if group.fate is Fate.MIGRATED:
+        return f"      {head} (moves to {new} {printable(group.to_state or '')})"
+    if group.fate is Fate.STRANDED:
+        return f"      {head} (stays on {version}; {new} has no state {state})"
+    if change.action is Action.RETIRE:
+        return f"      {head} (finishes on {version})"
+    return f"      {head} (stays on {version})"
 
 
 def _preamble(plan: Plan) -> list[str]:
@@ -83,10 +108,17 @@ def _not_in_repository(plan: Plan, show: Callable[[str], str]) -> str:
 def _verdict(plan: Plan) -> str:
     errors = [action for action in Action if action.error]
     if plan.errors:
-        return f"Plan refused: {', '.join(a.tally(plan.count(a)) for a in errors)}."
+        said = [a.tally(plan.count(a)) for a in errors]
+        refused = sum(g.count for c in plan.errors if c.impact for g in c.impact.refused)
+        if refused:
+            said.append(f"{_count(refused, 'running instance')} a migration would strand")
+        return f"Plan refused: {', '.join(said)}."
     if not plan.has_changes:
         return "No changes."
-    return f"Plan: {', '.join(a.tally(plan.count(a)) for a in Action if not a.error)}."
+    said = [a.tally(plan.count(a)) for a in Action if not a.error]
+    if plan.migrated:
+        said.append(f"{_count(plan.migrated, 'running instance')} to migrate")
+    return f"Plan: {', '.join(said)}."
 
 
 def summary(plan: Plan, *, show: Callable[[str], str] = printable) -> str:
@@ -117,7 +149,7 @@ def render(plan: Plan, *, color: bool = False) -> str:
     lines = [f"Source: {where}"] if where else []
     lines += [f"Tenant {printable(plan.tenant)}:", *_preamble(plan)]
     for change in plan.changes:
-        if change.action is Action.UNCHANGED:
+        if change.action is Action.UNCHANGED and not change.impact:
             continue
         lines.append(f"  {_glyph(change.action, color)} {_head(change)}")
         lines += _details(change)

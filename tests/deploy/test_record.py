@@ -18,7 +18,7 @@ def test_the_hashed_shape_is_versioned_and_holds_the_decisions() -> None:
 
     shape = hashed_shape(plan)
 
-    assert shape["plan_hash_format"] == 1
+    assert shape["plan_hash_format"] == 2
     assert shape["changes"] == [
         {
             "workflow": "orders",
@@ -27,6 +27,7 @@ def test_the_hashed_shape_is_versioned_and_holds_the_decisions() -> None:
             "active_version": None,
             "revision": 1,
             "content_hash": workflow().content_hash(),
+            "migrated": [],
         }
     ]
 

@@ -55,7 +55,7 @@ def test_new_starts_follow_the_active_version_and_running_instances_keep_theirs(
     newer = write(tmp_path / "wf", chain("orders", "2", states=3))  # s2 is gone
 
     (change,) = json.loads(plan(newer, tenant, url, "--format", "json")[1])["changes"]
-    assert change["impact"] == {"running_instances": 1, "in_removed_states": 0}
+    assert change["instances"] == [{"version": "1", "state": "s1", "count": 1, "fate": "kept"}]
     second, _ = _start(url, tenant, "b")
     _call(
         url,
@@ -72,7 +72,10 @@ def test_new_starts_follow_the_active_version_and_running_instances_keep_theirs(
         json.dumps({"approved_by": "x"}),
     )
     (change,) = json.loads(plan(newer, tenant, url, "--format", "json")[1])["changes"]
-    assert change["impact"] == {"running_instances": 2, "in_removed_states": 1}
+    assert change["instances"] == [
+        {"version": "1", "state": "s1", "count": 1, "fate": "kept"},
+        {"version": "1", "state": "s2", "count": 1, "fate": "stranded"},
+    ]
 
     assert apply(newer, tenant, url)[0] == 0
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from diagram_cases import EXAMPLES, FIXTURES, GOLDEN, REPO, check_golden, drawable, workflow
 
 from pypgflow_ops.diagram import dot_change, mermaid_change, to_dot, to_mermaid
+from pypgflow_ops.model import Migration
 
 SOURCES = [*EXAMPLES, FIXTURES / "hostile.yaml", FIXTURES / "wildcard.yaml"]
 
@@ -33,6 +35,16 @@ def test_change_between_two_versions() -> None:
     old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
     check_golden("change.dot", dot_change(old, new))
     check_golden("change.mmd", mermaid_change(old, new))
+
+
+def test_a_change_draws_each_migrate_mapping_as_a_dashed_arrow() -> None:
+    old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
+    # `reviewing` maps to itself (no arrow); `on_hold`, a state of an older version, is drawn
+    migrate = Migration(
+        ("1.0",), {"paper_check": "transfer", "reviewing": "reviewing", "on_hold": "reviewing"}
+    )
+    check_golden("change_migrate.dot", dot_change(old, replace(new, migrate=migrate)))
+    check_golden("change_migrate.mmd", mermaid_change(old, replace(new, migrate=migrate)))
 
 
 def test_change_from_nothing_marks_everything_added() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 from diagram_cases import EXAMPLES, FIXTURES, drawable, hostile_workflow, large_workflow, workflow
@@ -13,7 +14,7 @@ from pypgflow_ops.diagram.escape import visible_lines
 from pypgflow_ops.diagram.render import render
 from pypgflow_ops.diagram.scene import ANY_LABEL, Scene, workflow_scene
 from pypgflow_ops.errors import PypgflowError
-from pypgflow_ops.model import Workflow
+from pypgflow_ops.model import Migration, Workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -71,6 +72,8 @@ def test_problems_and_changes_draw_too() -> None:
     )
     old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
     assert "Paper cheque" in drawn_without_warnings(change_scene(old, new))  # removed
+    moved = replace(new, migrate=Migration(("1.0",), {"paper_check": "transfer"}))
+    assert "migrate" in drawn_without_warnings(change_scene(old, moved))
 
 
 def test_a_2000_state_workflow_is_laid_out_with_sfdp_and_every_state_drawn() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from pypgflow_ops.diagram import mermaid_change, to_mermaid
 from pypgflow_ops.diagram.escape import visible_lines
 from pypgflow_ops.diagram.mermaid import ANY_ID, node_id
 from pypgflow_ops.diagram.scene import ANY_LABEL
-from pypgflow_ops.model import Transition, Workflow
+from pypgflow_ops.model import Migration, Transition, Workflow
 
 CHECKER = Path(__file__).parent / "mermaid"
 
@@ -104,3 +105,12 @@ def test_a_wildcard_is_one_dashed_node_with_one_edge_per_wildcard() -> None:
     assert "error" not in change, change
     from_any = [(b, text) for a, b, text, _ in change["edges"] if a == ANY_ID]
     assert from_any == [("s_cancelled", "Cancel ◇"), ("s_on_hold", "hold")]
+
+
+def test_a_migrate_mapping_parses_as_a_dotted_arrow_from_the_old_state() -> None:
+    old, new = workflow(FIXTURES / "change_old.yaml"), workflow(FIXTURES / "change_new.yaml")
+    moved = replace(new, migrate=Migration(("1.0",), {"paper_check": "transfer"}))
+    (result,) = parsed([mermaid_change(old, moved)])
+    assert "error" not in result, result
+    labels = {(a, b): (label, stroke) for a, b, label, stroke in result["edges"]}
+    assert labels[("s_paper_check", "s_transfer")] == ("migrate", "dotted")

@@ -5,11 +5,13 @@ from pathlib import Path
 import pytest
 
 from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.migration import Fate
 from pypgflow_ops.model import State
 from pypgflow_ops.plan import (
     Action,
     ElementChanges,
     Impact,
+    InstanceGroup,
     LiveState,
     Plan,
     RunningInstances,
@@ -87,7 +89,13 @@ def test_a_new_version_lists_what_changed_and_the_instances_it_strands() -> None
         added=("refunded", "fresh"), removed=("new",), changed=("done",)
     )
     assert change.transitions == ElementChanges(added=("paid --to_refunded--> refunded",))
-    assert change.impact == Impact(running=5, in_removed_states=2)
+    assert change.impact == Impact(
+        (
+            InstanceGroup("1.0.0", "new", 2, Fate.STRANDED),
+            InstanceGroup("1.0.0", "paid", 3, Fate.KEPT),
+        )
+    )
+    assert (plan.stranded, plan.migrated, plan.errors) == (2, 0, ())
 
 
 def test_same_version_with_other_content_is_a_conflict() -> None:
@@ -179,7 +187,11 @@ def test_workflows_gone_from_the_repository_are_retired_only_with_prune() -> Non
     plan = make_plan("acme", [], state, runtime_target=1, prune=True)
 
     (change,) = plan.changes
-    assert (change.workflow, change.action, change.impact) == ("gone", Action.RETIRE, Impact(4, 0))
+    assert (change.workflow, change.action, change.impact) == (
+        "gone",
+        Action.RETIRE,
+        Impact((InstanceGroup("1.0.0", "new", 4, Fate.KEPT),)),
+    )
     assert (plan.not_in_repository, plan.has_changes) == ((), True)
 
 
@@ -212,6 +224,8 @@ def test_the_summary_counts_every_action_in_the_order_of_the_action_record() -> 
         "drift": 0,
         "has_changes": True,
         "errors": 0,
+        "migrated_instances": 0,
+        "stranded_instances": 0,
         "not_in_repository": [],
     }
 

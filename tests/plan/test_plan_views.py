@@ -7,10 +7,12 @@ the diff of tests/plan/golden/ before committing it.
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from pypgflow_ops.model import Migration
 from pypgflow_ops.plan import LiveState, Origin, Plan, RunningInstances, make_plan
 from pypgflow_ops.report import plan_json, plan_markdown, plan_text
 
@@ -40,12 +42,16 @@ def _every_action() -> Plan:
         running=(
             RunningInstances("orders", "1.0.0", "paid", 3),
             RunningInstances("orders", "1.0.0", "done", 2),
+            RunningInstances("orders", "1.0.0", "lost", 1),
             RunningInstances("gone", "1.0.0", "new", 1),
             RunningInstances("rolled", "2.0.0", "x", 2),
         ),
     )
     desired = [
-        workflow("orders", "1.1.0", extra_state="refunded"),
+        replace(
+            workflow("orders", "1.1.0", extra_state="refunded"),
+            migrate=Migration(("1.0.0",), {"paid": "refunded"}),
+        ),
         rolled_back,
         workflow("same"),
         workflow("clash", extra_state="y"),
@@ -83,7 +89,7 @@ def test_view_matches_its_golden_file(name: str) -> None:
 def test_the_json_view_is_its_own_versioned_shape() -> None:
     document = json.loads(plan_json.render(_every_action()))
 
-    assert (document["format"], document["origin"]) == (1, None)
+    assert (document["format"], document["origin"]) == (2, None)
     assert [c["action"] for c in document["changes"]] == [
         str(c.action) for c in _every_action().changes
     ]

@@ -121,9 +121,8 @@ def test_github_shows_names_as_they_are_without_stray_backslashes() -> None:
     assert shown["td"][1::5] == [shown_name, "gone", "rolled"]
     assert shown["td"][4::5] == [
         "from 2.0",
-        "new starts are refused; 1 running instance finishes on it",
-        "from 2; new starts use it again; 2 running instances stay on the versions they started "
-        "on; 2 running instances sit in states this version lacks",
+        "new starts are refused; 1 state_01: 1 running instance kept",
+        "from 2; new starts use it again; 2 later: 2 running instances stranded",
     ]
     assert "added state x|y*z" in shown["li"]
     assert "removed state later" in shown["li"]
