@@ -64,8 +64,8 @@ its version through `lint --fix`). "Lower" needs an order of version strings, an
 has none: it orders a workflow's versions by when they were applied (`revision`, which `plan`
 turns into a rollback when an older version comes back). So lint compares versions as people read
 them: runs of digits as numbers, anything else as text, left to right ("1.10" comes after "1.9",
-"2.0" after "1.99", "1.0.1" after "1.0"). A ref that is not there (a shallow clone in CI without the base
-commit) stops lint with exit 2 and the command that fetches it, such as
+"2.0" after "1.99", "1.0.1" after "1.0"). A ref that is not there (a shallow clone in CI without
+the base commit) stops lint with exit 2 and the command that fetches it, such as
 `git fetch --depth=1 origin main`.
 """
 
