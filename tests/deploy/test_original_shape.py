@@ -196,6 +196,72 @@ def test_every_format_carries_the_same_problems(
         assert found == LOCATED
 
 
+TOGETHER = """\
+workflow:
+  name: ticket
+  version: "1.0"
+states:
+  - name: open
+    initial: true
+  - name: waiting
+  - name: done
+    final: true
+transitions:
+  - from: "*"
+    to: done
+    name: finish
+    conditions:
+      field_min: {amount: 10}
+      field_max: {amount: 5}
+      requires_approval: true
+  - from: open
+    to: done
+    name: finish
+  - from: open
+    to: waiting
+    name: wait
+  - from: "*"
+    to: open
+    name: reopen
+    conditions:
+      field_in: {reason: [customer, agent]}
+"""
+
+
+def test_the_wildcard_and_the_condition_rules_report_together(tmp_path: Path) -> None:
+    (tmp_path / "ticket.yaml").write_text(TOGETHER, encoding="utf-8")
+    code, out, _ = _lint(str(tmp_path / "ticket.yaml"))
+    file = str(tmp_path / "ticket.yaml")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{file}:16:19: warning unsatisfiable-condition transition 'finish': no value of 'amount'"
+        " meets field_min 10 and field_max 5; no call can take the transition",
+        _unenforced(
+            f"{file}:17:7",
+            "finish",
+            "requires_approval",
+            "the value write field_equals: {requires_approval: true}",
+        ),
+        f"{file}:18:5: error duplicate-transition transition 'finish' from 'open' (line 11's"
+        ' `from: "*"` includes it) is already declared at line 11; rename or remove one',
+        "Found 3 problems (2 errors, 1 warning) in 1 file.",
+    ]
+
+
+def test_a_schema_error_holds_back_the_condition_rules_until_it_is_fixed(tmp_path: Path) -> None:
+    path = tmp_path / "ticket.yaml"
+    path.write_text(TOGETHER.replace("    initial: true\n", "    initial: true\n    colour: red\n"))
+    code, out, _ = _lint(str(path))
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            f"{path}:7:5: error schema states[0]: unknown key 'colour'; allowed: final, initial,"
+            " metadata, name",
+            "Found 1 problem (1 error, 0 warnings) in 1 file.",
+        ],
+    )
+
+
 # lint --fix
 
 
