@@ -426,6 +426,36 @@ def test_mermaid_draws_the_wildcard_as_one_dashed_source(fixed: Path) -> None:
     assert '  s_returned -->|"Refund ◇"| s_refunded' in lines
 
 
+MERMAID = Path(__file__).resolve().parents[1] / "diagram" / "mermaid"
+
+
+@pytest.mark.skipif(
+    not (MERMAID / "node_modules" / "mermaid").is_dir() or shutil.which("node") is None,
+    reason="Mermaid is not installed: npm ci --prefix tests/diagram/mermaid",
+)
+def test_mermaids_own_parser_reads_every_drawing_of_them() -> None:
+    texts = []
+    for name in (*NAMES, *(n.replace(".yaml", ".fixed.yaml") for n in NAMES)):
+        code, out, _ = run("diagram", "-f", "mermaid", ORIGINALS / name)
+        assert code == 0
+        texts.append(out)
+    done = subprocess.run(
+        ["node", str(MERMAID / "parse.mjs")],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    # states plus the entry dot and the "any non-final state" node; every transition one edge
+    assert [(len(g["vertices"]), len(g["edges"])) for g in json.loads(done.stdout)] == [
+        (8, 8),
+        (10, 8),
+        (8, 8),
+        (10, 8),
+    ]
+
+
 def test_diagram_against_the_database_marks_a_changed_wildcard(applied: str, fixed: Path) -> None:
     path = fixed / "fraud_detection.yaml"
     code, out, _ = run(
