@@ -33,28 +33,34 @@ def shown(text: str) -> list[str]:
     return [f"{p.line}:{p.column}: {p.rule} {p.message}" for p in result.problems]
 
 
-def test_the_section_has_the_file_the_wildcard_the_conditions_and_the_fix() -> None:
-    assert len(EXAMPLES) == 5
-    assert EXAMPLES[0].startswith("workflow:\n")
-    assert EXAMPLES[1].startswith('  - from: "*"\n')
-    assert [e.startswith("    conditions:") for e in EXAMPLES[2:]] == [True, True, True]
+def example(starts: str, holding: str = "") -> str:
+    """The one example of the section that starts with `starts` and holds `holding`."""
+    (found,) = [e for e in EXAMPLES if e.startswith(starts) and holding in e]
+    return found
+
+
+FILE = example("workflow:\n")
+WILDCARD = example('  - from: "*"\n')
+CONDITIONS = example("    conditions:\n", "field_in")
+BEFORE = example("    conditions:", "# before\n")
+AFTER = example("    conditions:", "# after `pypgflow-ops lint --fix`\n")
 
 
 def test_the_example_file_lints_clean() -> None:
-    assert shown(EXAMPLES[0]) == []
+    assert shown(FILE) == []
 
 
 def test_the_wildcard_lints_clean_in_a_workflow() -> None:
     states = HEAD.replace("transitions:\n", "  - name: cancelled\n    final: true\ntransitions:\n")
-    assert shown(states + EXAMPLES[1]) == []
+    assert shown(states + WILDCARD) == []
 
 
 def test_the_conditions_lint_clean() -> None:
-    assert shown(HEAD + EXAMPLES[2]) == []
+    assert shown(HEAD + CONDITIONS) == []
 
 
 def test_the_free_form_condition_is_an_error_that_fix_turns_into_the_text_after_it() -> None:
-    before, after = HEAD + EXAMPLES[3], HEAD + EXAMPLES[4]
+    before, after = HEAD + BEFORE, HEAD + AFTER
     assert [p.split(" ", 2)[1] for p in shown(before)] == ["unenforced-condition"]
     fixed = fix_conditions(before.encode(), "wf.yaml")
     assert [m.key for m in fixed.moved] == ["requires_approval"]
