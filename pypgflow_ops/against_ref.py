@@ -11,21 +11,23 @@ from pypgflow_ops.discovery import WORKFLOW_SUFFIXES, is_scenario_file
 from pypgflow_ops.git import files_at_ref
 from pypgflow_ops.loading import load
 from pypgflow_ops.model import Position, Workflow
-from pypgflow_ops.problems import Problem
+from pypgflow_ops.problems import Problem, Severity
 from pypgflow_ops.rules.versions import VERSION_NOT_BUMPED, VERSION_WENT_BACKWARDS, against_ref
 
 
 def workflows_at_ref(ref: str, paths: Sequence[Path], config: Config) -> dict[str, Workflow]:
-    """The workflows at `ref` by name (the first file of a name wins); unreadable files are left
-    out: lint at the ref reported them."""
+    """The workflows at `ref` by name (the first file of a name wins). Unreadable files are left
+    out (lint at the ref reported them), and so are workflows with errors at the ref: plan refuses
+    those, so no version of them was applied from there (a file of the original pypgflow's shape,
+    say, made deployable by `lint --fix` at the same version)."""
     from pypgflow_ops.lint import lint_file
 
     found: dict[str, Workflow] = {}
     for file, data in sorted(files_at_ref(ref, paths, WORKFLOW_SUFFIXES).items()):
         if is_scenario_file(file):
             continue
-        _, workflow = lint_file(data, file, config)
-        if workflow is not None:
+        problems, workflow = lint_file(data, file, config)
+        if workflow is not None and not any(p.severity is Severity.ERROR for p in problems):
             found.setdefault(workflow.name, workflow)
     return found
 

@@ -51,9 +51,18 @@ def _read_as(scalar: ImplicitScalar) -> str:
     )
 
 
+_ANY_STATE = 'a transition from any state is `from: "*"`'
+
+
 def _text_expected(scalar: ImplicitScalar) -> str:
+    # a source left empty or null, as the original pypgflow stored a transition from any state
+    path = scalar.path
+    wildcard = scalar.value is None and path[:1] == ("transitions",) and path[-1:] == ("from",)
     if scalar.text == "":
-        return f"{json_path(scalar.path)} has no value; write one"
+        return f"{json_path(scalar.path)} has no value; {_ANY_STATE if wildcard else 'write one'}"
+    if wildcard:
+        name = shortened(scalar.text)
+        return f'{_read_as(scalar)}; {_ANY_STATE}, a state named {name} is quoted: "{name}"'
     return f"{_read_as(scalar)}; {_quote_it(scalar)}"
 
 

@@ -45,6 +45,11 @@ def fix_paths(paths: Sequence[Path], config: Config) -> list[Moved | Refused]:
         if fixed.refused is not None:
             done.append(fixed.refused)
         elif fixed.moved:
-            _replace(path, fixed.data)
+            try:
+                _replace(path, fixed.data)
+            except OSError as exc:  # a read-only folder, a full disk: the file is as it was
+                reason = f"cannot write it: {exc.strerror or exc}"
+                done.append(Refused(file, fixed.moved[0].position, reason))
+                continue
             done.extend(fixed.moved)
     return done

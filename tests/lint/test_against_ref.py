@@ -117,3 +117,23 @@ def test_a_folder_outside_git_exits_2(tmp_path: Path) -> None:
         "pypgflow-ops: error: --against-ref main: refund.yaml is not in a git work tree; "
         "run it in a clone of the repository\n",
     )
+
+
+def test_a_workflow_that_could_not_be_deployed_at_the_ref_needs_no_bump_once_fixed(
+    origin: Path,
+) -> None:
+    """A team moving from the original pypgflow commits its files as they were (free-form
+    conditions: lint errors, so plan refuses them and no version was applied); the pull request
+    that runs `lint --fix` keeps the version, and CI's `--against-ref` lets it."""
+    path = origin / "workflows" / "refund.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "    conditions:\n      requires_approval: true\n",
+        encoding="utf-8",
+    )
+    git(origin, "commit", "-q", "-am", "as the original had it")
+    assert lint(origin, "--fix", "workflows")[0] == 0
+    assert lint(origin, "--against-ref", "main", "workflows") == (
+        0,
+        "All checks passed (1 file).\n",
+        "",
+    )

@@ -302,3 +302,23 @@ def test_an_empty_context_first_in_its_list_item_takes_the_keys() -> None:
     assert fixed.data.decode() == HEAD.replace(
         "  - from: a\n", "  - context:\n      note: hi\n    from: a\n"
     )
+
+
+def test_a_file_that_cannot_be_written_is_left_as_it_was_with_one_line_saying_why(
+    originals: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only folder or a full disk: said as a refusal, not an internal error (exit 3)."""
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("pypgflow_ops.fixing.tempfile.mkstemp", refuse)
+    before = (originals / "order_processing.yaml").read_bytes()
+    code, out, err = run(originals, "--fix", "order_processing.yaml")
+    assert code == 1
+    assert err == (
+        "order_processing.yaml:37:7: not fixed, the file is left as it was: "
+        "cannot write it: Permission denied\n"
+    )
+    assert out.splitlines()[-1] == "Found 2 problems (2 errors, 0 warnings) in 1 file."
+    assert (originals / "order_processing.yaml").read_bytes() == before

@@ -198,6 +198,23 @@ def test_every_unknown_key_is_reported_at_its_own_line() -> None:
         ),
         (("  name: review", "  name:"), 2, "workflow.name has no value; write one"),
         (
+            ("  - from: in_review", "  - from: null"),
+            18,
+            "transitions[1].from: unquoted null is read by YAML as null; a transition from any "
+            'state is `from: "*"`, a state named null is quoted: "null"',
+        ),
+        (
+            ("  - from: in_review", "  - from: ~"),
+            18,
+            "transitions[1].from: unquoted ~ is read by YAML as null; a transition from any "
+            'state is `from: "*"`, a state named ~ is quoted: "~"',
+        ),
+        (
+            ("  - from: in_review", "  - from:"),
+            18,
+            'transitions[1].from has no value; a transition from any state is `from: "*"`',
+        ),
+        (
             ("  - name: draft", "  - name: " + "d" * 80),
             7,
             "states[0].name: longer than 63 characters",

@@ -58,12 +58,14 @@ compares names exactly, so it can store and run `Done` beside `done`, and the ru
 `REF` under the same paths, read from git's object store (no checkout; a detached HEAD is fine),
 matched by workflow name, not by file name: a moved file is the same workflow. "Changed" means a
 different canonical form (the content hash plan and apply use), so reordering states or
-transitions is no change. "Lower" needs an order of version strings, and the runtime has none: it
-orders a workflow's versions by when they were applied (`revision`, which `plan` turns into a
-rollback when an older version comes back). So lint compares versions as people read them: runs
-of digits as numbers, anything else as text, left to right ("1.10" comes after "1.9", "2.0" after
-"1.99", "1.0.1" after "1.0"). A ref that is not there (a shallow clone in CI without the base
-commit) stops lint with exit 2 and the command that fetches it, such as
+transitions is no change. A workflow with errors at `REF` is not compared: plan refuses such a
+file, so no version of it was applied from there (a file of the original pypgflow's shape keeps
+its version through `lint --fix`). "Lower" needs an order of version strings, and the runtime
+has none: it orders a workflow's versions by when they were applied (`revision`, which `plan`
+turns into a rollback when an older version comes back). So lint compares versions as people read
+them: runs of digits as numbers, anything else as text, left to right ("1.10" comes after "1.9",
+"2.0" after "1.99", "1.0.1" after "1.0"). A ref that is not there (a shallow clone in CI without
+the base commit) stops lint with exit 2 and the command that fetches it, such as
 `git fetch --depth=1 origin main`.
 """
 

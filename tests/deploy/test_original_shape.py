@@ -1,0 +1,570 @@
+"""Acceptance of issue 15's tool side with two files of the original pypgflow's shape, written for
+this project (original_shape/): a fraud-detection workflow with a wildcard `cancel` and free-form
+conditions (requires_documentation, amount_threshold, risk_score), and an order-processing one
+(return_window_days, requires_approval), comments between the keys. Each goes through what a team
+moving from the original would run: lint in every format, `lint --fix` (byte for byte), plan, apply
+to a real database, plan again, diagrams, export and its round trip, `diagram --against-db` and
+`lint --against-ref`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .cli import apply, plan, rows, run
+
+ORIGINALS = Path(__file__).resolve().parent / "original_shape"
+NAMES = ("fraud_detection.yaml", "order_processing.yaml")
+TENANT = "acme"
+FIX = "else move it under context with pypgflow-ops lint --fix"
+REFUSED = "the runtime does not enforce {!r} and would refuse the transition"
+
+
+def _unenforced(at: str, transition: str, key: str, enforce: str) -> str:
+    return (
+        f"{at}: error unenforced-condition transition {transition!r}: {REFUSED.format(key)}; "
+        f"to enforce {enforce}, {FIX}"
+    )
+
+
+PARALLEL = (
+    "fraud_detection.yaml:{line}:5: warning parallel-transitions transitions 'cancel' (line {at})"
+    " and 'customer_withdrew' both lead from 'flagged' (line {at}'s `from: \"*\"` includes it) to"
+    " 'cancelled'; callers pick by target state and cannot tell them apart"
+)
+ORIGINAL_PROBLEMS = [
+    _unenforced(
+        "fraud_detection.yaml:59:7",
+        "clear",
+        "requires_documentation",
+        "the value write field_equals: {requires_documentation: true}",
+    ),
+    _unenforced(
+        "fraud_detection.yaml:69:7",
+        "escalate",
+        "amount_threshold",
+        "a bound write field_min or field_max: {amount: 10000}",
+    ),
+    _unenforced(
+        "fraud_detection.yaml:71:7",
+        "escalate",
+        "risk_score",
+        'the value write field_equals: {risk_score: "high"}',
+    ),
+    _unenforced(
+        "fraud_detection.yaml:93:7",
+        "cancel",
+        "requires_supervisor",
+        "the value write field_equals: {requires_supervisor: true}",
+    ),
+    PARALLEL.format(line=101, at=88),
+    _unenforced(
+        "order_processing.yaml:47:7",
+        "return_items",
+        "return_window_days",
+        "a bound write field_min or field_max: {return_window_days: 30}",
+    ),
+    _unenforced(
+        "order_processing.yaml:60:7",
+        "refund",
+        "requires_approval",
+        "the value write field_equals: {requires_approval: true}",
+    ),
+    _unenforced(
+        "order_processing.yaml:69:7",
+        "cancel",
+        "requires_approval",
+        "the value write field_equals: {requires_approval: true}",
+    ),
+]
+# (file, line, rule) of each problem above, what every machine format must carry
+LOCATED = [(p.split(":")[0], int(p.split(":")[1]), p.split(" ")[2]) for p in ORIGINAL_PROBLEMS]
+
+
+@pytest.fixture
+def originals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in NAMES:
+        shutil.copyfile(ORIGINALS / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def fixed(tmp_path: Path) -> Path:
+    folder = tmp_path / "fixed"
+    folder.mkdir()
+    for name in NAMES:
+        shutil.copyfile(ORIGINALS / name.replace(".yaml", ".fixed.yaml"), folder / name)
+    return folder
+
+
+@pytest.fixture
+def applied(make_database: Callable[..., str], fixed: Path) -> str:
+    """A database with the runtime, the fixed files applied for TENANT."""
+    url = make_database(runtime=True)
+    code, _, err = apply(fixed, TENANT, url)
+    assert (code, err) == (0, "")
+    return url
+
+
+def _lint(*args: str) -> tuple[int, str, str]:
+    return run("lint", *args)
+
+
+# lint: each format, one record
+
+
+def _from_json(out: str) -> list[tuple[str, int, str]]:
+    return [(p["file"], p["line"], p["rule"]) for p in json.loads(out)["problems"]]
+
+
+def _from_github(out: str) -> list[tuple[str, int, str]]:
+    found = []
+    for line in out.splitlines():
+        fields = dict(f.split("=", 1) for f in line.split(" ", 1)[1].split("::")[0].split(","))
+        found.append((fields["file"], int(fields["line"]), fields["title"]))
+    return found
+
+
+def _from_sarif(out: str) -> list[tuple[str, int, str]]:
+    results = json.loads(out)["runs"][0]["results"]
+    return [
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["ruleId"],
+        )
+        for r in results
+    ]
+
+
+def _from_junit(out: str) -> list[tuple[str, int, str]]:
+    found = []
+    for case in ET.fromstring(out).iter("testcase"):
+        for failure in case.iter("failure"):
+            assert failure.text is not None
+            found.append(
+                (case.attrib["name"], int(failure.text.split(":")[1]), failure.attrib["type"])
+            )
+    return found
+
+
+def _from_gitlab(out: str) -> list[tuple[str, int, str]]:
+    issues = json.loads(out)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    return [
+        (i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"]) for i in issues
+    ]
+
+
+def test_lint_reports_each_free_form_condition_at_its_key_and_the_wildcard_parallel(
+    originals: Path,
+) -> None:
+    code, out, err = _lint(".")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        *ORIGINAL_PROBLEMS,
+        "Found 8 problems (7 errors, 1 warning) in 2 files.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form", "read"),
+    [
+        ("json", _from_json),
+        ("github", _from_github),
+        ("sarif", _from_sarif),
+        ("junit", _from_junit),
+        ("gitlab", _from_gitlab),
+    ],
+)
+def test_every_format_carries_the_same_problems(
+    originals: Path, form: str, read: Callable[[str], list[tuple[str, int, str]]]
+) -> None:
+    code, out, _ = _lint("--format", form, ".")
+    assert code == 1
+    found = read(out)
+    if form == "junit":  # failures only: the warning is not one
+        assert found == [p for p in LOCATED if p[2] != "parallel-transitions"]
+    else:
+        assert found == LOCATED
+
+
+TOGETHER = """\
+workflow:
+  name: ticket
+  version: "1.0"
+states:
+  - name: open
+    initial: true
+  - name: waiting
+  - name: done
+    final: true
+transitions:
+  - from: "*"
+    to: done
+    name: finish
+    conditions:
+      field_min: {amount: 10}
+      field_max: {amount: 5}
+      requires_approval: true
+  - from: open
+    to: done
+    name: finish
+  - from: open
+    to: waiting
+    name: wait
+  - from: "*"
+    to: open
+    name: reopen
+    conditions:
+      field_in: {reason: [customer, agent]}
+"""
+
+
+def test_the_wildcard_and_the_condition_rules_report_together(tmp_path: Path) -> None:
+    (tmp_path / "ticket.yaml").write_text(TOGETHER, encoding="utf-8")
+    code, out, _ = _lint(str(tmp_path / "ticket.yaml"))
+    file = str(tmp_path / "ticket.yaml")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{file}:16:19: warning unsatisfiable-condition transition 'finish': no value of 'amount'"
+        " meets field_min 10 and field_max 5; no call can take the transition",
+        _unenforced(
+            f"{file}:17:7",
+            "finish",
+            "requires_approval",
+            "the value write field_equals: {requires_approval: true}",
+        ),
+        f"{file}:18:5: error duplicate-transition transition 'finish' from 'open' (line 11's"
+        ' `from: "*"` includes it) is already declared at line 11; rename or remove one',
+        "Found 3 problems (2 errors, 1 warning) in 1 file.",
+    ]
+
+
+def test_a_schema_error_holds_back_the_condition_rules_until_it_is_fixed(tmp_path: Path) -> None:
+    path = tmp_path / "ticket.yaml"
+    path.write_text(TOGETHER.replace("    initial: true\n", "    initial: true\n    colour: red\n"))
+    code, out, _ = _lint(str(path))
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            f"{path}:7:5: error schema states[0]: unknown key 'colour'; allowed: final, initial,"
+            " metadata, name",
+            "Found 1 problem (1 error, 0 warnings) in 1 file.",
+        ],
+    )
+
+
+# lint --fix
+
+
+def test_one_fix_makes_them_deployable_byte_for_byte_and_a_second_changes_nothing(
+    originals: Path,
+) -> None:
+    code, out, err = _lint("--fix", ".")
+    assert (code, out.splitlines()) == (
+        0,
+        [PARALLEL.format(line=103, at=90), "Found 1 problem (0 errors, 1 warning) in 2 files."],
+    )
+    assert err.splitlines() == [
+        f"{file}:{line}: moved `{key}` from conditions to context"
+        for file, line, key in [
+            ("fraud_detection.yaml", "59:7", "requires_documentation"),
+            ("fraud_detection.yaml", "69:7", "amount_threshold"),
+            ("fraud_detection.yaml", "71:7", "risk_score"),
+            ("fraud_detection.yaml", "93:7", "requires_supervisor"),
+            ("order_processing.yaml", "47:7", "return_window_days"),
+            ("order_processing.yaml", "60:7", "requires_approval"),
+            ("order_processing.yaml", "69:7", "requires_approval"),
+        ]
+    ]
+    for name in NAMES:
+        expected = (ORIGINALS / name.replace(".yaml", ".fixed.yaml")).read_bytes()
+        assert (originals / name).read_bytes() == expected, name
+
+    again = _lint("--fix", ".")
+    assert again == (0, out, "")
+    for name in NAMES:
+        expected = (ORIGINALS / name.replace(".yaml", ".fixed.yaml")).read_bytes()
+        assert (originals / name).read_bytes() == expected, name
+
+
+# plan and apply
+
+
+def test_plan_refuses_the_originals_and_leaves_the_database_as_it_was(
+    make_database: Callable[..., str], originals: Path
+) -> None:
+    url = make_database(runtime=True)
+    code, _, err = plan(originals, TENANT, url)
+    assert code == 1
+    assert (
+        err.splitlines()[-1]
+        == "pypgflow-ops: error: lint found 7 errors: fix them, then plan again"
+    )
+    code, _, err = apply(originals, TENANT, url)
+    assert code == 1
+    assert rows(url, "select count(*) from pypgflow.workflow_transitions") == [(0,)]
+
+
+def test_the_fixed_files_apply_with_the_wildcard_stored_as_null_and_plan_has_nothing_left(
+    applied: str, fixed: Path
+) -> None:
+    stored = rows(
+        applied,
+        "select d.name, tr.from_state, tr.name, tr.conditions, tr.context"
+        " from pypgflow.workflow_transitions tr"
+        " join pypgflow.workflow_definitions d on d.id = tr.definition_id"
+        " where tr.name in ('cancel', 'customer_withdrew', 'escalate', 'return_items')"
+        " order by d.name, tr.name",
+    )
+    assert stored == [
+        (
+            "fraud_detection",
+            None,
+            "cancel",
+            {"field_required": "cancel_reason"},
+            {"reasons": ["duplicate", "withdrawn", "test"], "requires_supervisor": True},
+        ),
+        (
+            "fraud_detection",
+            "flagged",
+            "customer_withdrew",
+            {"field_equals": {"customer_confirmed": True}},
+            {},
+        ),
+        (
+            "fraud_detection",
+            "investigating",
+            "escalate",
+            {"field_min": {"amount": 10000}},
+            {"amount_threshold": 10000, "risk_score": "high"},
+        ),
+        ("order_processing", None, "cancel", {}, {"requires_approval": True}),
+        (
+            "order_processing",
+            "delivered",
+            "return_items",
+            {},
+            {"refund_method": "original_payment", "label_printing": True, "return_window_days": 30},
+        ),
+    ]
+    code, out, _ = plan(fixed, TENANT, applied, "--detailed-exitcode")
+    assert (code, out) == (
+        0,
+        "Tenant acme:\n\nNo changes. The database matches the repository.\n",
+    )
+
+
+def test_the_plan_of_a_new_version_names_the_wildcard_transition_it_changes(
+    applied: str, fixed: Path
+) -> None:
+    path = fixed / "fraud_detection.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('version: "1.0"', 'version: "1.1"').replace(
+            '  - from: "*"\n', '  - from: "investigating"\n'
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = plan(fixed, TENANT, applied, "--format", "json")
+    assert code == 0
+    (change,) = [c for c in json.loads(out)["changes"] if c["action"] != "unchanged"]
+    assert (change["workflow"], change["action"]) == ("fraud_detection", "new-version")
+    assert change["transitions"] == {
+        "added": ["investigating --cancel--> cancelled"],
+        "removed": ["* --cancel--> cancelled"],
+        "changed": [],
+    }
+
+
+# diagrams
+
+
+WILDCARD_DOT = (
+    '  "~any" [label=<any non-final state>, style="rounded,dashed", fontcolor="#8a93a0"];',
+    '  "~any" -> "cancelled" [label=<Cancel <font color="#8a93a0">◇</font>>, color="#808080",'
+    ' fontcolor="#808080", tooltip="has conditions"];',
+    '  "flagged" -> "cancelled" [label=<customer_withdrew <font color="#8a93a0">◇</font>>,'
+    ' tooltip="has conditions"];',
+)
+
+
+def test_dot_draws_the_wildcard_once_from_an_any_state_node(fixed: Path) -> None:
+    code, out, _ = run("diagram", fixed / "fraud_detection.yaml")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line for line in lines if "~any" in line or '-> "cancelled"' in line] == list(
+        WILDCARD_DOT
+    )
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_svg_shows_the_any_state_node_and_the_edge_labels(fixed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fraud_detection.svg"
+    code, _, err = run("diagram", fixed / "fraud_detection.yaml", "-o", out)
+    assert (code, err) == (0, "")
+    svg = "{http://www.w3.org/2000/svg}"
+    texts = {"".join(t.itertext()).strip() for t in ET.parse(out).iter(f"{svg}text")}
+    assert {"any non-final state", "Cancel", "customer_withdrew", "Cancelled", "◇"} <= texts
+
+
+def test_mermaid_draws_the_wildcard_as_one_dashed_source(fixed: Path) -> None:
+    code, out, _ = run("diagram", "-f", "mermaid", fixed / "order_processing.yaml")
+    assert code == 0
+    lines = out.splitlines()
+    assert '  any_state("any non-final state")' in lines
+    assert '  any_state -->|"cancel"| s_cancelled' in lines  # its conditions went to context
+    assert "  class any_state wildcard" in lines
+    assert '  s_returned -->|"Refund ◇"| s_refunded' in lines
+
+
+MERMAID = Path(__file__).resolve().parents[1] / "diagram" / "mermaid"
+
+
+@pytest.mark.skipif(
+    not (MERMAID / "node_modules" / "mermaid").is_dir() or shutil.which("node") is None,
+    reason="Mermaid is not installed: npm ci --prefix tests/diagram/mermaid",
+)
+def test_mermaids_own_parser_reads_every_drawing_of_them() -> None:
+    texts = []
+    for name in (*NAMES, *(n.replace(".yaml", ".fixed.yaml") for n in NAMES)):
+        code, out, _ = run("diagram", "-f", "mermaid", ORIGINALS / name)
+        assert code == 0
+        texts.append(out)
+    done = subprocess.run(
+        ["node", str(MERMAID / "parse.mjs")],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    # states plus the entry dot and the "any non-final state" node; every transition one edge
+    assert [(len(g["vertices"]), len(g["edges"])) for g in json.loads(done.stdout)] == [
+        (8, 8),
+        (10, 8),
+        (8, 8),
+        (10, 8),
+    ]
+
+
+def test_diagram_against_the_database_marks_a_changed_wildcard(applied: str, fixed: Path) -> None:
+    path = fixed / "fraud_detection.yaml"
+    code, out, _ = run(
+        "diagram",
+        path,
+        "-f",
+        "mermaid",
+        "--against-db",
+        "--tenant",
+        TENANT,
+        "--database-url",
+        applied,
+    )
+    assert code == 0
+    assert "version 1.0, unchanged" in out.splitlines()[1]
+    assert "linkStyle" not in out
+
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('version: "1.0"', 'version: "1.1"').replace(
+            '      field_required: "cancel_reason"\n',
+            '      field_in: {cancel_reason: ["duplicate", "withdrawn"]}\n',
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        "diagram",
+        path,
+        "-f",
+        "mermaid",
+        "--against-db",
+        "--tenant",
+        TENANT,
+        "--database-url",
+        applied,
+    )
+    assert code == 0
+    lines = out.splitlines()
+    cancel = lines.index('  any_state -->|"Cancel ◇"| s_cancelled')
+    edges = [line for line in lines if "-->" in line]
+    changed = edges.index(lines[cancel])
+    assert [line for line in lines if line.startswith("  linkStyle")] == [
+        f"  linkStyle {changed} stroke:#ff7f0e,color:#ff7f0e,stroke-width:2px"
+    ]
+
+
+# export: the round trip
+
+
+def test_the_export_lints_as_the_files_did_and_plans_as_no_changes(
+    applied: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "exported"
+    code, _, err = run("export", "--tenant", TENANT, "--database-url", applied, "--out", out)
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in out.iterdir()) == list(NAMES)
+    fraud = (out / "fraud_detection.yaml").read_text(encoding="utf-8")
+    assert '  - from: "*"\n    to: cancelled\n    name: cancel\n' in fraud
+    assert "      requires_supervisor: true\n" in fraud  # under context, as --fix moved it
+
+    code, report, _ = _lint(str(out))
+    assert (
+        code,
+        [line.split(" warning ")[1].split(" ")[0] for line in report.splitlines()[:-1]],
+    ) == (
+        0,
+        ["parallel-transitions"],
+    )
+    code, report, _ = plan(out, TENANT, applied, "--detailed-exitcode")
+    assert (code, report) == (
+        0,
+        "Tenant acme:\n\nNo changes. The database matches the repository.\n",
+    )
+
+
+# lint --against-ref
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_against_ref_sees_a_wildcard_made_explicit_without_a_version_bump(
+    fixed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _git(fixed, "init", "-q", "-b", "main")
+    _git(fixed, "add", *NAMES)
+    _git(fixed, "commit", "-qm", "base")
+    monkeypatch.chdir(fixed)
+    assert _lint("--against-ref", "main", ".")[0] == 0
+
+    path = fixed / "order_processing.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('  - from: "*"\n', '  - from: "placed"\n'),
+        encoding="utf-8",
+    )
+    code, out, _ = _lint("--against-ref", "main", ".")
+    assert code == 1
+    assert (
+        "order_processing.yaml:3:12: error version-not-bumped workflow 'order_processing' changed"
+        " since main but kept its version '2.1'; give it a version after '2.1'"
+    ) in out.splitlines()
+
+
+# The runtime's decisions on these files (execute_transition evaluating the enforced conditions
+# and the wildcard `cancel`, api.get_transitions, `instances transitions`) are tested here once
+# the engine lane lands: RUNTIME DECISIONS GO HERE.
