@@ -26,7 +26,7 @@ import psycopg
 from psycopg import sql
 
 from pypgflow_ops.db.runtime import installed_version
-from pypgflow_ops.deploy.sql import statement
+from pypgflow_ops.deploy.sql import SCHEMA, statement
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import State, Transition, Workflow
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
@@ -129,7 +129,7 @@ def read_live_state(
         return LiveState(runtime_version=None, tenant_exists=False)
     with conn.pipeline():  # one round trip for all four queries
         tenant_row, summaries, heads, running = (
-            conn.execute(statement(name), {"tenant": tenant})
+            conn.execute(statement(name), {"tenant": tenant, "schema": SCHEMA})
             for name in ("live_tenant", "live_definitions", "live_heads", "live_running")
         )
     wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired or ()}

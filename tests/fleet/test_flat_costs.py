@@ -44,23 +44,80 @@ def test_old_versions_are_proven_untouched_until_edited_by_hand(
     assert "! orders 1 (drift: its rows in the database no longer match" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: an old version's row counts are not recorded anywhere, so a deleted row "
-    "leaves every remaining row intact and the version is proven by its recorded hash",
-)
-def test_a_row_deleted_by_hand_from_an_old_version_is_drift(make_database, tmp_path: Path) -> None:
+def _two_versions(make_database, tmp_path: Path) -> tuple[str, Path]:
     url = make_database(runtime=True)
     for version in ("1", "2"):
         folder = write(tmp_path / "wf", chain("orders", version))
         assert apply(folder, "acme", url)[0] == 0
+    return url, folder
+
+
+def _by_hand(url: str, statement: str, *, replica: bool = True) -> int:
+    """Run `statement` as a superuser would, in replica mode past the immutability triggers."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("set session_replication_role = replica")  # past the immutability triggers
-        deleted = conn.execute(
-            "delete from pypgflow.workflow_transitions t using pypgflow.workflow_definitions d"
-            " where d.id = t.definition_id and d.version = '1' and t.name = 'to_done'"
-        )
-        assert deleted.rowcount == 1
+        if replica:
+            conn.execute("set session_replication_role = replica")
+        return conn.execute(statement).rowcount
+
+
+def _drift_in_version_1(folder: Path, url: str) -> None:
     code, out, _ = plan(folder, "acme", url)
     assert code == 1
     assert "! orders 1 (drift: its rows in the database no longer match" in out
+    assert "! orders 2" not in out
+
+
+def test_a_row_deleted_by_hand_from_an_old_version_is_drift(make_database, tmp_path: Path) -> None:
+    url, folder = _two_versions(make_database, tmp_path)
+    deleted = _by_hand(
+        url,
+        "delete from pypgflow.workflow_transitions t using pypgflow.workflow_definitions d"
+        " where d.id = t.definition_id and d.version = '1' and t.name = 'to_done'",
+    )
+    assert deleted == 1
+    _drift_in_version_1(folder, url)
+
+
+def test_a_row_inserted_by_hand_into_an_old_version_is_drift(
+    make_database, tmp_path: Path
+) -> None:
+    url, folder = _two_versions(make_database, tmp_path)
+    # No guard refuses an insert: not even replica mode is needed.
+    inserted = _by_hand(
+        url,
+        "insert into pypgflow.workflow_transitions (tenant_id, definition_id, from_state,"
+        " to_state, name) select tenant_id, id, 'start', 'done', 'skip'"
+        " from pypgflow.workflow_definitions where version = '1'",
+        replica=False,
+    )
+    assert inserted == 1
+    _drift_in_version_1(folder, url)
+
+
+def test_a_row_edited_by_hand_in_an_old_version_is_drift(make_database, tmp_path: Path) -> None:
+    url, folder = _two_versions(make_database, tmp_path)
+    edited = _by_hand(
+        url,
+        "update pypgflow.workflow_transitions t set to_state = 'start'"
+        " from pypgflow.workflow_definitions d"
+        " where d.id = t.definition_id and d.version = '1' and t.name = 'to_done'",
+    )
+    assert edited == 1
+    _drift_in_version_1(folder, url)
+
+
+def test_an_edit_with_the_stamping_triggers_disabled_is_drift_while_they_are(
+    make_database, tmp_path: Path
+) -> None:
+    """Disabled, the triggers stamp nothing: the plan sees so and reads every row's xmin."""
+    url, folder = _two_versions(make_database, tmp_path)
+    _by_hand(url, "alter table pypgflow.workflow_states disable trigger all", replica=False)
+    edited = _by_hand(
+        url,
+        "update pypgflow.workflow_states s set metadata = '{\"by\": \"hand\"}'"
+        " from pypgflow.workflow_definitions d"
+        " where d.id = s.definition_id and d.version = '1' and s.name = 'start'",
+        replica=False,
+    )
+    assert edited == 1
+    _drift_in_version_1(folder, url)
