@@ -67,12 +67,15 @@ select
     d.retired_at is not null as retired,
     d.state_count,
     d.transition_count,
-    d.written_by_apply and (
-        (select ok from proven) or (
-            coalesce(sum(r.states), 0) = d.state_count
-            and coalesce(sum(r.transitions), 0) = d.transition_count
-            and coalesce(bool_and(r.by_apply), true)
-        )
+    coalesce(
+        d.written_by_apply and (
+            (select ok from proven) or (
+                coalesce(sum(r.states), 0) = d.state_count
+                and coalesce(sum(r.transitions), 0) = d.transition_count
+                and coalesce(bool_and(r.by_apply), true)
+            )
+        ),
+        false
     ) as intact
 from definitions d
 left join rows r on r.definition_id = d.id

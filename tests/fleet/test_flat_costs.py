@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-import pytest
 
+from pypgflow_ops.db import runtime
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.lint import lint_paths
 from tests.deploy.cli import apply, plan
 from tests.deploy.workflow_files import chain, write
+from tests.runtime.postgrest import add_order_workflow, add_tenant
 
 
 def test_old_versions_are_proven_untouched_until_edited_by_hand(
@@ -78,9 +79,7 @@ def test_a_row_deleted_by_hand_from_an_old_version_is_drift(make_database, tmp_p
     _drift_in_version_1(folder, url)
 
 
-def test_a_row_inserted_by_hand_into_an_old_version_is_drift(
-    make_database, tmp_path: Path
-) -> None:
+def test_a_row_inserted_by_hand_into_an_old_version_is_drift(make_database, tmp_path: Path) -> None:
     url, folder = _two_versions(make_database, tmp_path)
     # No guard refuses an insert: not even replica mode is needed.
     inserted = _by_hand(
@@ -114,10 +113,53 @@ def test_an_edit_with_the_stamping_triggers_disabled_is_drift_while_they_are(
     _by_hand(url, "alter table pypgflow.workflow_states disable trigger all", replica=False)
     edited = _by_hand(
         url,
-        "update pypgflow.workflow_states s set metadata = '{\"by\": \"hand\"}'"
+        'update pypgflow.workflow_states s set metadata = \'{"by": "hand"}\''
         " from pypgflow.workflow_definitions d"
         " where d.id = s.definition_id and d.version = '1' and s.name = 'start'",
         replica=False,
     )
     assert edited == 1
     _drift_in_version_1(folder, url)
+
+
+def test_versions_applied_before_runtime_3_get_their_counts_and_stay_proven(
+    make_database,
+) -> None:
+    """The upgrade counts the rows of older versions; its own write of their definition rows
+    counts as an apply's, so they are still proven without being read; an edit is still seen."""
+    url = make_database()
+    with psycopg.connect(url) as conn:
+        runtime.upgrade(conn, target=2)
+        tenant = add_tenant(conn, "acme")
+    for revision, version in enumerate(("1.0", "2.0"), start=1):
+        with psycopg.connect(url) as conn:  # one transaction, as an apply of version 2 wrote
+            add_order_workflow(conn, tenant, version, revision=revision, head=True)
+            conn.execute(
+                "insert into pypgflow.deployments (tenant_id, actor, plan_hash)"
+                " values (%s, 'ci', 'h')",
+                [tenant],
+            )
+    with psycopg.connect(url) as conn:
+        runtime.upgrade(conn)
+    with psycopg.connect(url) as conn:
+        counts = conn.execute(
+            "select version, state_count, transition_count from pypgflow.workflow_definitions"
+            " order by version"
+        ).fetchall()
+        live = read_live_state(conn, "acme", ())
+    assert counts == [("1.0", 5, 5), ("2.0", 5, 5)]
+    assert {d.workflow.version: d.content_read for d in live.definitions} == {
+        "1.0": False,
+        "2.0": True,
+    }
+    _by_hand(
+        url,
+        "update pypgflow.workflow_states s set final = true from pypgflow.workflow_definitions d"
+        " where d.id = s.definition_id and d.version = '1.0' and s.name = 'shipped'",
+    )
+    with psycopg.connect(url) as conn:
+        live = read_live_state(conn, "acme", ())
+    assert {d.workflow.version: d.content_read for d in live.definitions} == {
+        "1.0": True,
+        "2.0": True,
+    }

@@ -5,38 +5,27 @@
 -- state and transition rows as its definitions record (an inserted or deleted row changes that),
 -- and an update or delete of a state or transition stamps its definition (a new xmin), in every
 -- session mode: replica mode, which skips the immutability triggers, fires these too.
+-- Null: not recorded (a definition inserted by hand, not by an apply), which proves nothing.
 alter table {{ s }}.workflow_definitions
-    add column state_count integer not null default 0,
-    add column transition_count integer not null default 0;
-
--- Versions applied before: their counts from their rows, past the immutability guard (which
--- refuses any change but retired_at). One pass over each table; one update of each definition.
-alter table {{ s }}.workflow_definitions disable trigger immutable_rows;
-update {{ s }}.workflow_definitions d
-set state_count = coalesce(c.states, 0), transition_count = coalesce(c.transitions, 0)
-from (
-    select tenant_id, definition_id, sum(states)::integer as states,
-        sum(transitions)::integer as transitions
-    from (
-        select tenant_id, definition_id, count(*) as states, 0 as transitions
-        from {{ s }}.workflow_states
-        group by tenant_id, definition_id
-        union all
-        select tenant_id, definition_id, 0, count(*)
-        from {{ s }}.workflow_transitions
-        group by tenant_id, definition_id
-    ) as each_table
-    group by tenant_id, definition_id
-) as c
-where c.tenant_id = d.tenant_id and c.definition_id = d.id;
-alter table {{ s }}.workflow_definitions enable trigger immutable_rows;
-
--- An apply writes the counts with the definition: no default stands in for a forgotten one.
-alter table {{ s }}.workflow_definitions
-    alter column state_count drop default,
-    alter column transition_count drop default,
+    add column state_count integer,
+    add column transition_count integer,
     add constraint workflow_definitions_counts_check
         check (state_count >= 0 and transition_count >= 0);
+
+-- Versions applied before: their counts from their rows, past the immutability guard (which
+-- refuses any change but retired_at): one update of each definition, its rows counted on the
+-- keys' indexes.
+alter table {{ s }}.workflow_definitions disable trigger immutable_rows;
+update {{ s }}.workflow_definitions d
+set state_count = (
+        select count(*) from {{ s }}.workflow_states r
+        where r.tenant_id = d.tenant_id and r.definition_id = d.id
+    ),
+    transition_count = (
+        select count(*) from {{ s }}.workflow_transitions r
+        where r.tenant_id = d.tenant_id and r.definition_id = d.id
+    );
+alter table {{ s }}.workflow_definitions enable trigger immutable_rows;
 
 -- Touches the definition row (retired_at set to itself, which the guard lets through): its xmin
 -- is then no apply's, and the next plan reads the version in full and reports its drift.
