@@ -47,15 +47,20 @@ proven as (
     ) = (select coalesce(sum(transition_count), 0) from definitions) as ok
 ),
 rows as (
-    select definition_id, count(*) as states, 0 as transitions,
-        bool_and(xmin = any(a.xmins)) as by_apply
-    from {{ schema | ident }}.workflow_states, applies a
-    where tenant_id = (select id from tenant) and not (select ok from proven)
-    group by definition_id
-    union all
-    select definition_id, 0, count(*), bool_and(xmin = any(a.xmins))
-    from {{ schema | ident }}.workflow_transitions, applies a
-    where tenant_id = (select id from tenant) and not (select ok from proven)
+    select definition_id, sum(states) as states, sum(transitions) as transitions,
+        bool_and(by_apply) as by_apply
+    from (
+        select definition_id, count(*) as states, 0 as transitions,
+            bool_and(xmin = any(a.xmins)) as by_apply
+        from {{ schema | ident }}.workflow_states, applies a
+        where tenant_id = (select id from tenant) and not (select ok from proven)
+        group by definition_id
+        union all
+        select definition_id, 0, count(*), bool_and(xmin = any(a.xmins))
+        from {{ schema | ident }}.workflow_transitions, applies a
+        where tenant_id = (select id from tenant) and not (select ok from proven)
+        group by definition_id
+    ) as each_table
     group by definition_id
 )
 select
@@ -70,14 +75,12 @@ select
     coalesce(
         d.written_by_apply and (
             (select ok from proven) or (
-                coalesce(sum(r.states), 0) = d.state_count
-                and coalesce(sum(r.transitions), 0) = d.transition_count
-                and coalesce(bool_and(r.by_apply), true)
+                coalesce(r.states, 0) = d.state_count
+                and coalesce(r.transitions, 0) = d.transition_count
+                and coalesce(r.by_apply, true)
             )
         ),
         false
     ) as intact
 from definitions d
 left join rows r on r.definition_id = d.id
-group by d.id, d.name, d.version, d.revision, d.content_hash, d.retired_at, d.state_count,
-    d.transition_count, d.written_by_apply
