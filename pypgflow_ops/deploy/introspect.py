@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -32,8 +31,7 @@ from pypgflow_ops.model import State, Transition, Workflow
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
 
 
-@dataclass(frozen=True, slots=True)
-class _Summary:
+class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per version
     id: uuid.UUID
     name: str
     version: str
@@ -133,7 +131,7 @@ def read_live_state(
             for name in ("live_tenant", "live_definitions", "live_heads", "live_running")
         )
     wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired or ()}
-    every = [_Summary(*row) for row in summaries]
+    every = list(map(_Summary._make, summaries.fetchall()))
     head_versions = dict(heads.fetchall())
     active = _active_ids(every, head_versions)
     known: dict[uuid.UUID, LiveDefinition] = {}
