@@ -4,14 +4,14 @@
 -- 1. the definition row (which records the content hash and the counts) was last written by one
 --    of the tenant's applies, or by the upgrade to runtime version 3 that counted the rows of the
 --    versions applied before it: its xmin is theirs. A change by hand gives it another;
--- 2. the tenant holds exactly as many state and transition rows as its definitions record: a row
---    inserted (or deleted) by hand changes that count;
--- 3. the triggers that stamp a definition (a new xmin, see 1) when one of its rows is updated or
---    deleted are enabled in every session mode, replica mode included.
--- When 2 or 3 does not hold, and only then, the rows are counted per version and checked to be
--- written by an apply, in one pass over each table for the whole tenant (the one-time filter on
--- `proven` skips the pass otherwise): a version is intact if its counts are still the recorded
--- ones and no row has another transaction's xmin.
+-- 2. the triggers that stamp a definition (a new xmin, see 1) when one of its rows is updated or
+--    deleted, or a row is added beyond its counts, are enabled in every session mode (replica
+--    mode included), and have been since a runtime upgrade (3 or later) created them: disabling and
+--    enabling one again gives its catalog row another xmin.
+-- When 2 does not hold, and only then, the rows are counted per version and checked to be written
+-- by an apply, in one pass over each table for the whole tenant (the one-time filter on `proven`
+-- skips the pass otherwise): a version is intact if its counts are still the recorded ones and no
+-- row has another transaction's xmin.
 with tenant as (select id from {{ schema | ident }}.tenants where slug = %(tenant)s),
 applies as (
     select array(
@@ -29,22 +29,16 @@ definitions as (
     where d.tenant_id = (select id from tenant)
 ),
 proven as (
-    select (
-        select count(*)
-        from pg_catalog.pg_trigger t
-        join pg_catalog.pg_class c on c.oid = t.tgrelid
-        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = %(schema)s and c.relname in ('workflow_states', 'workflow_transitions')
-            and t.tgname = 'stamp_changed_definition' and t.tgenabled = 'A'
-    ) = 2
-    and (
-        select count(*) from {{ schema | ident }}.workflow_states
-        where tenant_id = (select id from tenant)
-    ) = (select coalesce(sum(state_count), 0) from definitions)
-    and (
-        select count(*) from {{ schema | ident }}.workflow_transitions
-        where tenant_id = (select id from tenant)
-    ) = (select coalesce(sum(transition_count), 0) from definitions) as ok
+    select count(*) = 4 as ok
+    from pg_catalog.pg_trigger t
+    join pg_catalog.pg_class c on c.oid = t.tgrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = %(schema)s and c.relname in ('workflow_states', 'workflow_transitions')
+        and t.tgname in ('stamp_changed_definition', 'stamp_grown_definition')
+        and t.tgenabled = 'A'
+        and t.xmin = any(
+            array(select v.xmin from {{ schema | ident }}.runtime_versions v where v.version >= 3)
+        )
 ),
 rows as (
     select definition_id, sum(states) as states, sum(transitions) as transitions,

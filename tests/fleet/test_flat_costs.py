@@ -163,3 +163,39 @@ def test_versions_applied_before_runtime_3_get_their_counts_and_stay_proven(
         "1.0": True,
         "2.0": True,
     }
+
+
+def test_a_row_deleted_while_the_triggers_were_disabled_is_drift(
+    make_database, tmp_path: Path
+) -> None:
+    """Enabled again, the triggers' catalog rows are no longer the upgrade's: the plan reads
+    every row's xmin, for good."""
+    url, folder = _two_versions(make_database, tmp_path)
+    _by_hand(url, "alter table pypgflow.workflow_transitions disable trigger user", replica=False)
+    deleted = _by_hand(
+        url,
+        "delete from pypgflow.workflow_transitions t using pypgflow.workflow_definitions d"
+        " where d.id = t.definition_id and d.version = '1' and t.name = 'to_done'",
+        replica=False,
+    )
+    assert deleted == 1
+    _by_hand(
+        url,
+        "alter table pypgflow.workflow_transitions enable trigger immutable_rows,"
+        " enable trigger immutable_table, enable always trigger stamp_changed_definition,"
+        " enable always trigger stamp_grown_definition",
+        replica=False,
+    )
+    with psycopg.connect(url) as conn:  # every trigger as the runtime left it
+        enabled = conn.execute(
+            "select tgname, tgenabled from pg_trigger"
+            " where tgrelid = 'pypgflow.workflow_transitions'::regclass and not tgisinternal"
+            " order by tgname"
+        ).fetchall()
+    assert enabled == [
+        ("immutable_rows", "O"),
+        ("immutable_table", "O"),
+        ("stamp_changed_definition", "A"),
+        ("stamp_grown_definition", "A"),
+    ]
+    _drift_in_version_1(folder, url)
