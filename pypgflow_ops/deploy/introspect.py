@@ -38,8 +38,8 @@ class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per ver
     revision: int
     recorded_hash: str
     retired: bool
-    states: int
-    transitions: int
+    states: int | None  # as its apply recorded them; None for a definition inserted by hand
+    transitions: int | None
     intact: bool  # every state and transition row is the one its apply wrote
 
     def holds(self, workflow: Workflow | None) -> bool:
