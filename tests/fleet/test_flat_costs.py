@@ -28,6 +28,7 @@ def test_old_versions_are_proven_untouched_until_edited_by_hand(
         full = read_live_state(conn, "acme")
     read = {d.workflow.version: d.content_read for d in live.definitions}
     assert read == {"1": False, "2": False, "3": True}
+    assert _stamping_triggers_of_the_upgrade(url) == 4
     assert all(d.content_read for d in full.definitions)
     assert [d.actual_hash for d in sorted(live.definitions, key=lambda d: d.revision)] == [
         d.actual_hash for d in sorted(full.definitions, key=lambda d: d.revision)
@@ -59,6 +60,21 @@ def _by_hand(url: str, statement: str, *, replica: bool = True) -> int:
         if replica:
             conn.execute("set session_replication_role = replica")
         return conn.execute(statement).rowcount
+
+
+def _stamping_triggers_of_the_upgrade(url: str) -> int:
+    """How many of the four stamping triggers the plan trusts: enabled always, and still the
+    catalog rows that the upgrade to runtime version 3 wrote."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select count(*) from pg_trigger t"
+            " where t.tgname in ('stamp_changed_definition', 'stamp_grown_definition')"
+            " and t.tgenabled = 'A'"
+            " and t.xmin = (select xmin from pypgflow.runtime_versions where version = 3)"
+        ).fetchone()
+    assert row is not None
+    count: int = row[0]
+    return count
 
 
 def _drift_in_version_1(folder: Path, url: str) -> None:
@@ -148,6 +164,7 @@ def test_versions_applied_before_runtime_3_get_their_counts_and_stay_proven(
         ).fetchall()
         live = read_live_state(conn, "acme", ())
     assert counts == [("1.0", 5, 5), ("2.0", 5, 5)]
+    assert _stamping_triggers_of_the_upgrade(url) == 4
     assert {d.workflow.version: d.content_read for d in live.definitions} == {
         "1.0": False,
         "2.0": True,
@@ -179,6 +196,7 @@ def test_a_row_deleted_while_the_triggers_were_disabled_is_drift(
         replica=False,
     )
     assert deleted == 1
+    assert _stamping_triggers_of_the_upgrade(url) == 2
     _by_hand(
         url,
         "alter table pypgflow.workflow_transitions enable trigger immutable_rows,"
@@ -198,4 +216,5 @@ def test_a_row_deleted_while_the_triggers_were_disabled_is_drift(
         ("stamp_changed_definition", "A"),
         ("stamp_grown_definition", "A"),
     ]
+    assert _stamping_triggers_of_the_upgrade(url) == 2  # enabled again, by another transaction
     _drift_in_version_1(folder, url)
