@@ -1,5 +1,6 @@
-"""A no-op plan proves old versions untouched by their recorded hash and intact rows, without
-reading them; a version edited by hand is still read, and reported as drift."""
+"""A no-op plan proves old versions untouched without reading their rows: their recorded hash
+and counts, and the stamping triggers of runtime version 3, which replica mode does not stop; a
+row deleted, inserted or edited by hand is still seen, read, and reported as drift."""
 
 from __future__ import annotations
 
