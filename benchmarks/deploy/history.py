@@ -4,8 +4,11 @@ one with the same 1,000 workflows x 1 version, measured in the same run (issue 1
     python benchmarks/deploy/history.py [--server postgresql://postgres@127.0.0.1:5432/postgres]
 
 Each workflow has 10 states and 9 transitions. The deep tenant gets versions 1 to 5 (five
-applies, the fifth active), the shallow one version 5 only. Then, for each tenant, the no-op plan
-(read + decide, on a fresh connection, REPEATABLE READ) is timed 7 times, and the median kept;
+applies, the fifth active), the shallow one version 5 only, each tenant alone in its database
+(neither's reads pass over the other's rows); then `VACUUM ANALYZE`, as autovacuum
+would leave the tables. Then the no-op plan (read + decide, on a fresh connection, REPEATABLE
+READ) is timed 7 times for each tenant, the two tenants alternating (the load of a shared machine
+changes from one run to the next), and the median kept;
 "full read" is the same read with every version's rows fetched and hashed (what a plan did before
 old versions were proven untouched by their recorded hash and intact rows). Prints Markdown rows
 for docs/benchmarks.md.
@@ -49,11 +52,17 @@ def _workflow(index: int, version: int) -> Workflow:
     )
 
 
-def _fresh_database(server: str) -> str:
+def _fresh_database(server: str, tenant: str) -> str:
+    name = f"{DATABASE}_{tenant}"
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(DATABASE)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(DATABASE)))
-    return psycopg.conninfo.make_conninfo(server, dbname=DATABASE)
+        conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return psycopg.conninfo.make_conninfo(server, dbname=name)
+
+
+def _vacuum(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("vacuum analyze")
 
 
 def _apply(url: str, tenant: str, desired: tuple[Workflow, ...]) -> None:
@@ -82,22 +91,36 @@ def _noop_plan(url: str, tenant: str, desired: tuple[Workflow, ...] | None) -> f
     return seconds
 
 
-def _median(url: str, tenant: str, desired: tuple[Workflow, ...] | None) -> float:
-    return statistics.median(_noop_plan(url, tenant, desired) for _ in range(RUNS))
+# A database, its tenant, and the repository (None: read every version in full).
+Run = tuple[str, str, tuple[Workflow, ...] | None]
+
+
+def _medians(runs: dict[str, Run]) -> dict[str, float]:
+    """The median time of each run, the runs alternating."""
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    for _ in range(RUNS):
+        for label, (url, tenant, desired) in runs.items():
+            times[label].append(_noop_plan(url, tenant, desired))
+    return {label: statistics.median(each) for label, each in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    url = _fresh_database(parser.parse_args().server)
+    server = parser.parse_args().server
+    deep_url, shallow_url = _fresh_database(server, "deep"), _fresh_database(server, "shallow")
     for version in range(1, VERSIONS + 1):
-        _apply(url, "deep", tuple(_workflow(i, version) for i in range(WORKFLOWS)))
+        _apply(deep_url, "deep", tuple(_workflow(i, version) for i in range(WORKFLOWS)))
     current = tuple(_workflow(i, VERSIONS) for i in range(WORKFLOWS))
-    _apply(url, "shallow", current)
-    shallow = _median(url, "shallow", current)
-    deep = _median(url, "deep", current)
-    deep_full = _median(url, "deep", None)
-    print("| tenant | no-op plan (read + decide), median of 7 |")
+    _apply(shallow_url, "shallow", current)
+    _vacuum(deep_url)
+    _vacuum(shallow_url)
+    medians = _medians(
+        {"shallow": (shallow_url, "shallow", current), "deep": (deep_url, "deep", current)}
+    )
+    shallow, deep = medians["shallow"], medians["deep"]
+    deep_full = _medians({"full": (deep_url, "deep", None)})["full"]
+    print(f"| tenant | no-op plan (read + decide), median of {RUNS} |")
     print("| --- | --- |")
     print(f"| {WORKFLOWS:,} workflows x 1 version | {shallow * 1000:.0f} ms |")
     print(f"| {WORKFLOWS:,} workflows x {VERSIONS} versions | {deep * 1000:.0f} ms |")

@@ -19,29 +19,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from psycopg import sql
 
 from pypgflow_ops.db.runtime import installed_version
-from pypgflow_ops.deploy.sql import statement
+from pypgflow_ops.deploy.sql import SCHEMA, statement
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.model import WILDCARD, State, Transition, Workflow
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
 
 
-@dataclass(frozen=True, slots=True)
-class _Summary:
+class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per version
     id: uuid.UUID
     name: str
     version: str
     revision: int
     recorded_hash: str
     retired: bool
-    states: int
-    transitions: int
+    states: int | None  # as its apply recorded them; None for a definition inserted by hand
+    transitions: int | None
     intact: bool  # every state and transition row is the one its apply wrote
 
     def holds(self, workflow: Workflow | None) -> bool:
@@ -129,11 +127,11 @@ def read_live_state(
         return LiveState(runtime_version=None, tenant_exists=False)
     with conn.pipeline():  # one round trip for all four queries
         tenant_row, summaries, heads, running = (
-            conn.execute(statement(name), {"tenant": tenant})
+            conn.execute(statement(name), {"tenant": tenant, "schema": SCHEMA})
             for name in ("live_tenant", "live_definitions", "live_heads", "live_running")
         )
     wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired or ()}
-    every = [_Summary(*row) for row in summaries]
+    every = list(map(_Summary._make, summaries.fetchall()))
     head_versions = dict(heads.fetchall())
     active = _active_ids(every, head_versions)
     known: dict[uuid.UUID, LiveDefinition] = {}

@@ -48,6 +48,8 @@ def _copies(
             change.content_hash,
             _json(wf.metadata),
             actor,
+            len(wf.states),
+            len(wf.transitions),
         )
         for definition_id, change, wf in new
     )

@@ -1,22 +1,61 @@
--- One row per applied version, without its states and transitions: their counts, and whether
--- every one of them is still the row version that the apply wrote (same transaction id as the
--- definition row, which is an apply's: the one that recorded a deployment). A row changed, added
--- or re-added by hand since carries another xmin; so does the definition row when all of them
--- were rewritten by hand in one transaction, which then recorded no deployment.
--- The rows are counted per version and transaction id in one pass over each table for the whole
--- tenant, not by two index probes per version: half the cost at 5,000 versions, and no row
--- leaves the server.
+-- One row per applied version, without its states and transitions: their recorded counts, and
+-- whether every one of them is still the row that the version's apply wrote (intact), proven
+-- without reading them, so the cost does not grow with the history:
+-- 1. the definition row (which records the content hash and the counts) was last written by one
+--    of the tenant's applies, or by the upgrade to runtime version 3 that counted the rows of the
+--    versions applied before it: its xmin is theirs. A change by hand gives it another;
+-- 2. the triggers that stamp a definition (a new xmin, see 1) when one of its rows is updated or
+--    deleted, or a row is added beyond its counts, are enabled in every session mode (replica
+--    mode included), and have been since a runtime upgrade (3 or later) created them: disabling and
+--    enabling one again gives its catalog row another xmin.
+-- When 2 does not hold, and only then, the rows are counted per version and checked to be written
+-- by an apply, in one pass over each table for the whole tenant (the one-time filter on `proven`
+-- skips the pass otherwise): a version is intact if its counts are still the recorded ones and no
+-- row has another transaction's xmin.
 with tenant as (select id from {{ schema | ident }}.tenants where slug = %(tenant)s),
+applies as (
+    select array(
+        select p.xmin from {{ schema | ident }}.deployments p
+        where p.tenant_id = (select id from tenant)
+    ) as xmins
+),
+definitions as (
+    select d.*, d.xmin = any(
+        (select xmins from applies) || array(
+            select v.xmin from {{ schema | ident }}.runtime_versions v where v.version = 3
+        )
+    ) as written_by_apply
+    from {{ schema | ident }}.workflow_definitions d
+    where d.tenant_id = (select id from tenant)
+),
+proven as (
+    select count(*) = 4 as ok
+    from pg_catalog.pg_trigger t
+    join pg_catalog.pg_class c on c.oid = t.tgrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = %(schema)s and c.relname in ('workflow_states', 'workflow_transitions')
+        and t.tgname in ('stamp_changed_definition', 'stamp_grown_definition')
+        and t.tgenabled = 'A'
+        and t.xmin = any(
+            array(select v.xmin from {{ schema | ident }}.runtime_versions v where v.version >= 3)
+        )
+),
 rows as (
-    select definition_id, xmin, count(*) as states, 0 as transitions
-    from {{ schema | ident }}.workflow_states
-    where tenant_id = (select id from tenant)
-    group by definition_id, xmin
-    union all
-    select definition_id, xmin, 0, count(*)
-    from {{ schema | ident }}.workflow_transitions
-    where tenant_id = (select id from tenant)
-    group by definition_id, xmin
+    select definition_id, sum(states) as states, sum(transitions) as transitions,
+        bool_and(by_apply) as by_apply
+    from (
+        select definition_id, count(*) as states, 0 as transitions,
+            bool_and(xmin = any(a.xmins)) as by_apply
+        from {{ schema | ident }}.workflow_states, applies a
+        where tenant_id = (select id from tenant) and not (select ok from proven)
+        group by definition_id
+        union all
+        select definition_id, 0, count(*), bool_and(xmin = any(a.xmins))
+        from {{ schema | ident }}.workflow_transitions, applies a
+        where tenant_id = (select id from tenant) and not (select ok from proven)
+        group by definition_id
+    ) as each_table
+    group by definition_id
 )
 select
     d.id,
@@ -25,12 +64,17 @@ select
     d.revision,
     d.content_hash,
     d.retired_at is not null as retired,
-    coalesce(sum(r.states), 0)::bigint as states,
-    coalesce(sum(r.transitions), 0)::bigint as transitions,
-    coalesce(bool_and(r.xmin = d.xmin), true) and d.xmin = any(array(
-        select p.xmin from {{ schema | ident }}.deployments p where p.tenant_id = (select id from tenant)
-    )) as intact
-from {{ schema | ident }}.workflow_definitions d
+    d.state_count,
+    d.transition_count,
+    coalesce(
+        d.written_by_apply and (
+            (select ok from proven) or (
+                coalesce(r.states, 0) = d.state_count
+                and coalesce(r.transitions, 0) = d.transition_count
+                and coalesce(r.by_apply, true)
+            )
+        ),
+        false
+    ) as intact
+from definitions d
 left join rows r on r.definition_id = d.id
-where d.tenant_id = (select id from tenant)
-group by d.tenant_id, d.id
