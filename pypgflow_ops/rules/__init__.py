@@ -13,6 +13,7 @@ from pypgflow_ops.rules import (
     declarations,
     final_states,
     initial_states,
+    migration,
     presentation,
     reachability,
     versions,
@@ -23,7 +24,14 @@ from pypgflow_ops.scenarios import checks as scenario_checks
 
 GRAPH_CHECKS: dict[RuleInfo, GraphCheck] = {
     rule: check
-    for module in (initial_states, final_states, declarations, reachability, presentation)
+    for module in (
+        initial_states,
+        final_states,
+        declarations,
+        reachability,
+        presentation,
+        migration,
+    )
     for rule, check in module.CHECKS.items()
 }
 
@@ -34,6 +42,7 @@ RULES: tuple[RuleInfo, ...] = (
     *GRAPH_CHECKS,
     *workflows.RULES,
     *versions.RULES,
+    migration.MIGRATE_UNKNOWN_SOURCE,
     *scenario_checks.RULES,
 )
 
