@@ -97,8 +97,9 @@ def contents(url: str) -> dict[str, list[Any]]:
     with psycopg.connect(url) as conn:
         return {
             table: conn.execute(
-                f"select coalesce(json_agg(to_jsonb(t) - 'subject' order by to_jsonb(t)::text),"  # noqa: S608
-                f" '[]') from pypgflow.{table} t").fetchone()[0]  # type: ignore[index]
+                f"select coalesce(json_agg(to_jsonb(t) - 'subject' - 'instances_migrated'"  # noqa: S608
+                f" order by to_jsonb(t)::text), '[]') from pypgflow.{table} t"
+            ).fetchone()[0]  # type: ignore[index]
             for table in TABLES
         }
 
