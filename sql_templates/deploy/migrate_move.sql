@@ -1,6 +1,8 @@
 -- Move the locked running instances to the version their workflow file names: its definition,
 -- the mapped state (else the same name), the next sequence; one history row each, by the
--- deploy's actor; the deployment counts them. One statement, whatever their number.
+-- deploy's actor; the deployment counts them. One statement, whatever their number. The rows
+-- are found again by their ctid: this transaction holds their locks (migrate_lock.sql), so nobody
+-- else can have moved them since, and a TID scan costs less than a key lookup per row.
 {% set s = schema | ident -%}
 with m as (
     select m.*, d.id as definition_id
@@ -10,7 +12,7 @@ with m as (
         on d.tenant_id = %(tenant_id)s and d.name = m.workflow and d.version = m.version
 ),
 moving as (
-    select i.id, m.definition_id, d.version as from_version, m.version as to_version,
+    select i.ctid as row, m.definition_id, d.version as from_version, m.version as to_version,
         i.current_state as from_state,
         coalesce(m.states ->> i.current_state, i.current_state) as to_state
     from {{ s }}.entity_workflow_instances i
@@ -27,7 +29,7 @@ moved as (
         transition_count = i.transition_count + 1,
         updated_at = now()
     from moving
-    where i.tenant_id = %(tenant_id)s and i.id = moving.id
+    where i.ctid = moving.row
     returning i.id, i.workflow_name, i.transition_count, moving.from_state, moving.to_state,
         moving.from_version, moving.to_version
 ),
