@@ -13,8 +13,8 @@ from pathlib import Path
 from pypgflow_ops.deploy.lock import CLASS_KEY, object_key
 
 from .cli import rows
+from .migrate_files import MAP, orders
 from .test_concurrency import _apply_process, _wait_for_lock
-from .test_migrate import MAP, orders
 from .workflow_files import write
 
 TENANT, COUNT = "killed", 10_000
