@@ -33,11 +33,20 @@ def _session(url: str, tenant: str) -> psycopg.Connection[Any]:
     return conn
 
 
-def start(url: str, tenant: str, entity: str, *moves: str) -> str:
+def start(url: str, tenant: str, entity: str, *moves: str, version: str | None = None) -> str:
+    """A new instance of `orders` (of `version`, else the active one), moved through `moves`."""
     with _session(url, tenant) as conn:
-        row = conn.execute(
-            "select id from api.start_workflow('orders', 'order', %s)", [entity]
-        ).fetchone()
+        if version is None:
+            row = conn.execute(
+                "select id from api.start_workflow('orders', 'order', %s)", [entity]
+            ).fetchone()
+        else:
+            row = conn.execute(
+                "select s.id from pypgflow.workflow_definitions d,"
+                " api.start_workflow_by_id(d.id, 'order', %s) s where d.name = 'orders'"
+                " and d.version = %s and d.tenant_id = current_setting('pypgflow.tenant_id')::uuid",
+                [entity, version],
+            ).fetchone()
         assert row is not None
         for state in moves:
             conn.execute("select api.execute_transition(%s, %s, 'clerk')", [row[0], state])
@@ -379,3 +388,25 @@ def test_the_history_of_a_moved_instance_reads_in_order_through_the_api(
         (3, "awaiting_stock", "shipped", "restock"),
     ]
     assert seen[2][4]["migration"]["to_version"] == "1.1"
+
+
+@pytest.mark.parametrize("atomic", [False, True])
+def test_a_fleet_apply_moves_each_tenants_instances_and_says_so(
+    url: str, folder: Path, atomic: bool
+) -> None:
+    for tenant in ("a", "b"):
+        apply(write(folder, orders("1.0")), tenant, url)
+        apply(write(folder, orders("1.1")), tenant, url)
+    old = start(url, "a", "1", "backordered", version="1.0")  # only tenant a has one to move
+    files = write(folder, orders("1.1", migrate_from=["1.0"], **MAP))
+
+    code, out, _ = apply(files, "a", url, "--tenant", "b", *(["--atomic"] if atomic else []))
+
+    assert code == 0
+    [deployment] = [d for d, moved in deployments(url, "a") if moved == 1]
+    assert (
+        f"a: applied (deployment {deployment}): now on orders 1.1\n"
+        "  Moved 1 running instance of orders to version 1.1.\n" in out
+    )
+    assert "b: no changes: on orders 1.1\n" in out
+    assert instance(url, old) == ("1.1", "awaiting_stock", 2, False)
