@@ -4,19 +4,21 @@ states, moved by `migrate:`, next to a plain `UPDATE ... FROM` of the same rows,
     python benchmarks/deploy/migrate.py [--server postgresql://postgres@127.0.0.1:5432/postgres]
         [--instances 100000]
 
-One database, two tenants with the same workflow (version 1: 10 states, 9 transitions) and the
-same running instances, spread evenly over its 10 states, inserted by one statement each. Tenant
-`plain` gets version 2 by an apply without a map, then its instances move with one plain
-`UPDATE ... FROM` (definition, mapped state, transition_count, updated_at; no lock statement, no
-history, no count). Tenant `moved` gets version 2 with `migrate: {from: ["1"], states: ...}` by
-one apply: the whole apply is timed, and the move inside it (the lock statement and the move
-statement). Prints Markdown rows for docs/benchmarks.md.
+Two fresh databases per run, one tenant each, the same workflow (version 1: 10 states, 9
+transitions) and the same running instances, spread evenly over its 10 states, inserted by one
+statement and vacuumed; a CHECKPOINT before each measurement. In the first, version 2 is applied
+without a map, then the instances move with one plain `UPDATE ... FROM` (definition, mapped state,
+transition_count, updated_at; no lock statement, no history, no count). In the second, version 2
+with `migrate: {from: ["1"], states: ...}` is applied: the whole apply is timed, and the move
+inside it (the lock statement and the move statement). `--runs` runs, alternating which is
+measured first; the medians are printed as Markdown rows for docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from pypgflow_ops.deploy import apply, migrate  # noqa: E402
 from pypgflow_ops.model import Migration, State, Transition, Workflow  # noqa: E402
 
-DATABASE = "pypgflow_bench_migrate"
+DATABASES = ("pypgflow_bench_migrate_plain", "pypgflow_bench_migrate_moved")
 STATES = [f"step_{i}" for i in range(10)]
 RENAMED = {"step_3": "step_3b", "step_6": "step_6b"}  # two of the ten states renamed in v2
 
@@ -48,11 +50,11 @@ def _workflow(version: str, migrate_from: str | None = None) -> Workflow:
     )
 
 
-def _fresh_database(server: str) -> str:
+def _fresh_database(server: str, name: str) -> str:
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(DATABASE)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(DATABASE)))
-    return psycopg.conninfo.make_conninfo(server, dbname=DATABASE)
+        conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return psycopg.conninfo.make_conninfo(server, dbname=name)
 
 
 def _apply(url: str, tenant: str, workflow: Workflow) -> apply.Outcome:
@@ -123,32 +125,60 @@ def _timed_move() -> list[float]:
     return spent
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--instances", type=int, default=100_000)
-    arguments = parser.parse_args()
-    url, count = _fresh_database(arguments.server), arguments.instances
-    for tenant in ("plain", "moved"):
-        _apply(url, tenant, _workflow("1"))
-        _seed(url, tenant, count)
+def _checkpoint(url: str) -> None:
+    """Each measurement starts with no dirty buffer left by the one before it (with 128 MB of
+    shared buffers, the second would otherwise write out the first's pages)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("checkpoint")
 
+
+def _measure_plain(url: str, count: int) -> float:
     _apply(url, "plain", _workflow("2"))
-    plain, updated = _plain(url, "plain")
+    _checkpoint(url)
+    seconds, updated = _plain(url, "plain")
     assert updated == count, updated
+    return seconds
 
-    spent = _timed_move()
+
+def _measure_move(url: str, count: int, spent: list[float]) -> tuple[float, float]:
+    _checkpoint(url)
     started = time.perf_counter()
     outcome = _apply(url, "moved", _workflow("2", migrate_from="1"))
     whole = time.perf_counter() - started
     assert dict(outcome.migrated) == {("orders", "2"): count}, outcome.migrated
+    return spent[-1], whole
 
-    print(f"| {count:,} running instances, 10 states | seconds |")
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--instances", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    arguments = parser.parse_args()
+    count = arguments.instances
+    spent = _timed_move()
+    plains, moves, wholes = [], [], []
+    for run in range(arguments.runs):
+        urls = [_fresh_database(arguments.server, name) for name in DATABASES]
+        for url, tenant in zip(urls, ("plain", "moved"), strict=True):
+            _apply(url, tenant, _workflow("1"))
+            _seed(url, tenant, count)
+        if run % 2 == 0:
+            plains.append(_measure_plain(urls[0], count))
+            move, whole = _measure_move(urls[1], count, spent)
+        else:
+            move, whole = _measure_move(urls[1], count, spent)
+            plains.append(_measure_plain(urls[0], count))
+        moves.append(move)
+        wholes.append(whole)
+        print(f"run {run + 1}: plain {plains[-1]:.2f} s, move {move:.2f} s, apply {whole:.2f} s")
+    plain, move, whole = (statistics.median(x) for x in (plains, moves, wholes))
+    print(f"| {count:,} running instances, 10 states, median of {arguments.runs} | seconds |")
     print("| --- | --- |")
     print(f"| plain `UPDATE ... FROM` (no lock statement, no history) | {plain:.2f} |")
-    print(f"| apply's move (lock + move, history, count) | {spent[-1]:.2f} |")
+    print(f"| apply's move (lock + move, history, count) | {move:.2f} |")
     print(f"| the whole apply (new version + move, one transaction) | {whole:.2f} |")
-    print(f"ratio move/plain: {spent[-1] / plain:.2f}")
+    print(f"ratio move/plain: {move / plain:.2f}")
 
 
 if __name__ == "__main__":
