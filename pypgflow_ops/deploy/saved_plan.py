@@ -63,9 +63,18 @@ def document(saved_plan: SavedPlan) -> dict[str, Any]:
         "origin": saved_plan.origin.to_dict() if saved_plan.origin else None,
         "plan": saved_plan.decisions,
         "definitions": [
-            {"source": w.source, "definition": w.canonical()} for w in saved_plan.workflows
+            {"source": w.source, "definition": w.canonical(), **_migrate(w)}
+            for w in saved_plan.workflows
         ],
     }
+
+
+def _migrate(workflow: Workflow) -> dict[str, Any]:
+    """The file's `migrate:` section, carried beside the definition (it is not part of it)."""
+    if workflow.migrate is None:
+        return {}
+    migrate = workflow.migrate
+    return {"migrate": {"from": list(migrate.from_versions), "states": dict(migrate.states)}}
 
 
 def write(path: Path, saved_plan: SavedPlan) -> None:

@@ -58,6 +58,15 @@ _DEFINITION = _record(
     ),
 )
 
+# The file's `migrate:` section beside its definition, when it has one (lint checks what it says).
+_MIGRATE = _record(
+    **{"from": _list(_TEXT)}, states={"type": "object", "additionalProperties": _TEXT}
+)
+_ENTRY = {
+    **_record(source=_nullable(_TEXT), definition=_DEFINITION, migrate=_MIGRATE),
+    "required": ["source", "definition"],
+}
+
 SAVED_PLAN_SCHEMA: dict[str, Any] = _record(
     saved_plan_format={"type": "integer"},
     written_by=_TEXT,
@@ -75,5 +84,5 @@ SAVED_PLAN_SCHEMA: dict[str, Any] = _record(
         changes=_list(_CHANGE),
         not_in_repository=_list(_TEXT),
     ),
-    definitions=_list(_record(source=_nullable(_TEXT), definition=_DEFINITION)),
+    definitions=_list(_ENTRY),
 )

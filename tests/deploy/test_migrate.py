@@ -15,7 +15,7 @@ import pytest
 
 from pypgflow_ops.deploy import migrate
 
-from .cli import apply, rows
+from .cli import apply, apply_plan, plan, rows
 from .migrate_files import MAP, orders
 from .workflow_files import write
 
@@ -410,3 +410,41 @@ def test_a_fleet_apply_moves_each_tenants_instances_and_says_so(
     )
     assert "b: no changes: on orders 1.1\n" in out
     assert instance(url, old) == ("1.1", "awaiting_stock", 2, False)
+
+
+def test_a_saved_plan_carries_the_map_and_apply_plan_moves_the_instances(
+    url: str, folder: Path, tmp_path: Path
+) -> None:
+    apply(write(folder, orders("1.0")), "shop", url)
+    order = start(url, "shop", "1", "backordered")
+    saved = tmp_path / "plan.json"
+    files = write(folder, orders("1.1", migrate_from=["1.0"], **MAP))
+    assert plan(files, "shop", url, "--out", saved)[0] == 0
+
+    code, out, err = apply_plan(saved, "shop", url)
+
+    assert (code, err) == (0, "")
+    assert "Moved 1 running instance of orders to version 1.1." in out.splitlines()
+    assert instance(url, order) == ("1.1", "awaiting_stock", 2, False)
+
+
+def test_a_saved_plan_that_would_now_strand_is_refused(
+    url: str, folder: Path, tmp_path: Path
+) -> None:
+    """Made while nothing would be stranded; an instance entered an unmapped state since."""
+    apply(write(folder, orders("1.0")), "shop", url)
+    order = start(url, "shop", "1")
+    saved = tmp_path / "plan.json"
+    assert (
+        plan(write(folder, orders("1.1", migrate_from=["1.0"])), "shop", url, "--out", saved)[0]
+        == 0
+    )
+    transition(url, "shop", order, "backordered")
+    before = everything(url)
+
+    code, _, err = apply_plan(saved, "shop", url)
+
+    assert code == 1
+    [line] = err.splitlines()  # stranded (or, where saved plans count instances, stale)
+    assert "not applied" in line or "nothing was applied" in line
+    assert everything(url) == before
