@@ -1,10 +1,10 @@
 """Apply's move of running instances onto the version whose file has a `migrate:` section.
 
 Inside apply's transaction, after the definitions are written: one statement locks the running
-instances of the listed versions (as `execute_transition` locks one) and counts them by version
-and state; if any would be stranded (`migration.fate`, as the plan decides it) the whole apply is
-refused; else one statement moves them, writes one history row each and counts them in the
-deployment. Two round trips whatever the number of instances or workflows.
+instances of the listed versions (as `execute_transition` locks one), writes one history row each
+and counts them by version and state; if any would be stranded (`migration.fate`, as the plan
+decides it) the whole apply is refused (and rolled back); else one statement moves them and
+counts them in the deployment. Two round trips whatever the number of instances or workflows.
 """
 
 from __future__ import annotations
@@ -111,25 +111,17 @@ def move(
     workflows = migrating(desired)
     if not workflows:
         return {}
-    parameter = _parameter(workflows)
-    locked = [
-        RunningInstances(*row)
-        for row in conn.execute(
-            statement("migrate_lock"), {"migrations": parameter, "tenant_id": tenant_id}
-        )
-    ]
+    values = {
+        "migrations": _parameter(workflows),
+        "tenant_id": tenant_id,
+        "deployment_id": deployment_id,
+        "actor": actor,
+    }
+    locked = [RunningInstances(*row) for row in conn.execute(statement("migrate_lock"), values)]
     refuse_stranded(workflows, locked)
     if not locked:
         return {}
-    rows = conn.execute(
-        statement("migrate_move"),
-        {
-            "migrations": parameter,
-            "tenant_id": tenant_id,
-            "deployment_id": deployment_id,
-            "actor": actor,
-        },
-    )
+    rows = conn.execute(statement("migrate_move"), values)
     return {(name, version): count for name, version, count in rows}
 
 

@@ -18,6 +18,9 @@ from .test_concurrency import _apply_process, _wait_for_lock
 from .workflow_files import write
 
 TENANT, COUNT = "killed", 10_000
+# The openings of sql_templates/deploy/migrate_lock.sql and migrate_move.sql, as the server shows
+# them running (pg_stat_activity.query).
+STATEMENTS = ("-- Lock the running instances", "-- Move the instances", "-- Move the instances")
 
 
 def _seed(url: str) -> None:
@@ -35,18 +38,18 @@ def _seed(url: str) -> None:
     )
 
 
-def _wait_for_move(url: str) -> None:
-    """Until a session runs the statement that moves the instances (its template's comment)."""
+def _wait_for_statement(url: str, opening: str) -> None:
+    """Until a session runs the statement whose text (its template's comment) starts so."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if rows(
             url,
             "select count(*) from pg_stat_activity where state = 'active' and query like %s",
-            "-- Move the locked running instances%",
+            f"{opening}%",
         ) == [(1,)]:
             return
         time.sleep(0.005)
-    raise AssertionError("no apply ran the move")
+    raise AssertionError(f"no apply ran {opening!r}")
 
 
 def _until_released(url: str) -> None:
@@ -100,8 +103,8 @@ def test_an_apply_killed_while_it_moves_instances_moves_all_or_none(
 
     for attempt in range(4):
         process = _apply_process(newer, TENANT, url)
-        if attempt < 3:  # while the move statement runs
-            _wait_for_move(url)
+        if attempt < 3:  # while the statement that writes the history runs, then the move
+            _wait_for_statement(url, STATEMENTS[attempt])
             time.sleep(chance.uniform(0.0, 0.2))
         else:  # anywhere from the lock to the commit
             _wait_for_lock(url, TENANT, granted=True)
