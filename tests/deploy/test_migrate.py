@@ -20,6 +20,7 @@ from .migrate_files import MAP, orders
 from .workflow_files import write
 
 ACTOR = "release-bot"
+VERSIONS = "select name, version from pypgflow.workflow_definitions order by revision"
 
 
 def _session(url: str, tenant: str) -> psycopg.Connection[Any]:
@@ -304,6 +305,22 @@ def test_a_transition_that_commits_first_is_migrated_from_its_new_state(
         ("placed", "backordered", "wait"),
         ("backordered", "awaiting_stock", None),
     ]
+
+
+def test_a_transition_that_commits_first_into_an_unmapped_state_refuses_the_apply(
+    url: str, folder: Path, paused: list[Callable[[], None]]
+) -> None:
+    """The plan was made before it: the instances are checked as they are once locked."""
+    apply(write(folder, orders("1.0")), "shop", url)
+    order = start(url, "shop", "1")
+    paused[0] = lambda: transition(url, "shop", order, "backordered") and None
+
+    code, _, err = apply(write(folder, orders("1.1", migrate_from=["1.0"])), "shop", url)
+
+    assert code == 1
+    assert "would strand 1 of version '1.0' in state 'backordered'" in err
+    assert instance(url, order) == ("1.0", "backordered", 1, False)
+    assert [version for _, version, *_ in rows(url, VERSIONS)] == ["1.0"]
 
 
 def _waiting_for_a_lock(url: str, pid: int) -> None:
