@@ -12,6 +12,7 @@ from pypgflow_ops.git import files_at_ref
 from pypgflow_ops.loading import load
 from pypgflow_ops.model import Position, Workflow
 from pypgflow_ops.problems import Problem, Severity
+from pypgflow_ops.rules.migration import MIGRATE_UNKNOWN_SOURCE, unknown_sources
 from pypgflow_ops.rules.versions import VERSION_NOT_BUMPED, VERSION_WENT_BACKWARDS, against_ref
 
 
@@ -32,16 +33,34 @@ def workflows_at_ref(ref: str, paths: Sequence[Path], config: Config) -> dict[st
     return found
 
 
-def _version_position(workflow: Workflow) -> Position:
+def _position(workflow: Workflow, path: tuple[str, ...]) -> Position:
     file = workflow.source or ""
     document = load(Path(file).read_bytes(), file).document
-    return document.position(("workflow", "version")) if document else Position(1, 1)
+    return document.position(path) if document else Position(1, 1)
+
+
+def _version_position(workflow: Workflow) -> Position:
+    return _position(workflow, ("workflow", "version"))
+
+
+def _migration_problems(
+    workflows: Sequence[Workflow], at_ref: dict[str, Workflow], ref: str, config: Config
+) -> Iterator[Problem]:
+    severity = config.severity(MIGRATE_UNKNOWN_SOURCE)
+    if severity is None:
+        return
+    for workflow in workflows:
+        for old, message in unknown_sources(workflow, at_ref, ref):
+            position = _position(workflow, ("migrate", "states", old))
+            yield MIGRATE_UNKNOWN_SOURCE.problem(workflow.source or "", position, message, severity)
 
 
 def ref_problems(
     ref: str, paths: Sequence[Path], workflows: Sequence[Workflow], config: Config
 ) -> Iterator[Problem]:
-    for finding in against_ref(workflows, workflows_at_ref(ref, paths, config), ref):
+    at_ref = workflows_at_ref(ref, paths, config)
+    yield from _migration_problems(workflows, at_ref, ref, config)
+    for finding in against_ref(workflows, at_ref, ref):
         severity = config.severity(finding.rule)
         if severity is None:
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pypgflow_ops.loading import Document
-from pypgflow_ops.model import State, Transition, Workflow
+from pypgflow_ops.model import Migration, State, Transition, Workflow
 
 
 def build_workflow(document: Document, file: str) -> Workflow:
@@ -40,4 +40,17 @@ def build_workflow(document: Document, file: str) -> Workflow:
         metadata=header.get("metadata", {}),
         source=file,
         position=document.key_position(("workflow",)),
+        migrate=_migration(document),
+    )
+
+
+def _migration(document: Document) -> Migration | None:
+    """The `migrate:` section, placed at its key (a map entry is placed by its path)."""
+    section = document.data.get("migrate")
+    if section is None:
+        return None
+    return Migration(
+        from_versions=tuple(section["from"]),
+        states=dict(section.get("states", {})),
+        position=document.key_position(("migrate",)),
     )

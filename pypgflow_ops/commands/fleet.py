@@ -198,7 +198,13 @@ def _result(outcome: TenantOutcome) -> str:
     if plan.errors:
         return f"{name}: refused, nothing changed ({len(plan.errors)} errors)"
     if outcome.outcome.deployment_id is not None:
-        return f"{name}: applied (deployment {outcome.outcome.deployment_id}): now on {versions}"
+        from pypgflow_ops.deploy.migrate import described
+
+        moved = "".join(f"\n  {line}" for line in described(outcome.outcome.migrated))
+        return (
+            f"{name}: applied (deployment {outcome.outcome.deployment_id}): now on {versions}"
+            + moved
+        )
     return f"{name}: no changes: on {versions}"
 
 

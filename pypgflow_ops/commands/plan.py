@@ -379,6 +379,10 @@ def _reported(outcome: Outcome) -> int:
     if outcome.plan.errors:
         return ExitCode.FAILURE
     if outcome.deployment_id is not None:
+        from pypgflow_ops.deploy.migrate import described
+
+        for line in described(outcome.migrated):
+            typer.echo(line)
         typer.echo(f"Applied (deployment {outcome.deployment_id}).")
     elif outcome.plan.has_changes:
         typer.echo("Cancelled: nothing was changed.")

@@ -7,8 +7,9 @@ on since or if the plan made again differs from what the file says (`FromSavedPl
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +17,7 @@ import psycopg
 
 from pypgflow_ops.db import runtime
 from pypgflow_ops.db.failure import one_line
-from pypgflow_ops.deploy import lock, record
+from pypgflow_ops.deploy import lock, migrate, record
 from pypgflow_ops.deploy.fingerprint import fingerprint
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.deploy.saved_plan import SavedPlan
@@ -36,6 +37,8 @@ class StalePlanError(PypgflowError):
 class Outcome:
     plan: Plan
     deployment_id: uuid.UUID | None  # None: nothing was written
+    # running instances moved, by (workflow, version moved to)
+    migrated: Mapping[tuple[str, str], int] = dataclasses.field(default_factory=dict)
 
 
 def plan_against(
@@ -153,11 +156,12 @@ class FromSavedPlan:
 
 def write_plan(
     conn: psycopg.Connection[Any], plan: Plan, desired: Sequence[Workflow], actor: str
-) -> uuid.UUID:
+) -> Outcome:
+    """The definitions, the deployment, then the running instances the files move onto them."""
     tenant_id = ensure_tenant(conn, plan.tenant)
     workflows = {(w.name, w.version): w for w in desired}
     execute(conn, writes(plan, workflows, tenant_id=tenant_id, actor=actor))
-    return record_deployment(
+    deployment_id = record_deployment(
         conn,
         tenant_id,
         actor,
@@ -165,6 +169,10 @@ def write_plan(
         plan_hash=record.plan_hash(plan),
         summary=record.summary(plan),
     )
+    moved = migrate.move(
+        conn, desired, tenant_id=tenant_id, deployment_id=deployment_id, actor=actor
+    )
+    return Outcome(plan, deployment_id, moved)
 
 
 def apply(
@@ -193,10 +201,11 @@ def apply(
             live = read_live_state(conn, tenant, source.desired)
             plan = source.decide(replace(live, runtime_version=installed))
             show(plan)
-            if plan.errors or not plan.has_changes or not confirm():
+            moves = migrate.pending(source.desired, live)
+            if plan.errors or not (plan.has_changes or moves) or not confirm():
                 outcome = Outcome(plan, None)
                 raise psycopg.Rollback(transaction)
-            outcome = Outcome(plan, write_plan(conn, plan, source.desired, actor))
+            outcome = write_plan(conn, plan, source.desired, actor)
             committing = True
     except psycopg.Error as exc:
         if committing and conn.broken:

@@ -50,9 +50,10 @@ def _transition(transition: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in transition.items() if value != {}}
 
 
-def _as_file(definition: Mapping[str, Any]) -> bytes:
-    """A canonical definition as a workflow file (JSON is YAML), for lint to read."""
-    document = {
+def _as_file(definition: Mapping[str, Any], migrate: Mapping[str, Any] | None) -> bytes:
+    """A canonical definition (and the `migrate:` section carried beside it) as a workflow file
+    (JSON is YAML), for lint to read."""
+    document: dict[str, Any] = {
         "workflow": {
             "name": definition["name"],
             "version": definition["version"],
@@ -61,6 +62,8 @@ def _as_file(definition: Mapping[str, Any]) -> bytes:
         "states": [_state(s) for s in definition["states"]],
         "transitions": [_transition(t) for t in definition["transitions"]],
     }
+    if migrate is not None:
+        document["migrate"] = dict(migrate)
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     if _FLOAT_WITHOUT_DOT.search(text):  # rare (or text that looks like one): the careful way
         text = _yaml_json(document)
@@ -83,7 +86,9 @@ def linted(
         return ()
     with tempfile.TemporaryDirectory(prefix="pypgflow-ops-plan-") as folder:
         for index, entry in enumerate(entries):
-            Path(folder, f"{index:06}.yaml").write_bytes(_as_file(entry["definition"]))
+            Path(folder, f"{index:06}.yaml").write_bytes(
+                _as_file(entry["definition"], entry.get("migrate"))
+            )
         result = lint_paths([Path(folder)], config)
     if result.errors:
         first = next(p for p in result.problems if p.severity is Severity.ERROR)
@@ -94,6 +99,11 @@ def linted(
             f"{printable(first.message)}{more}: make the plan again"
         )
     by_index = {int(Path(w.source or "").stem): w for w in result.workflows}
-    return tuple(
-        replace(by_index[index], source=entry["source"]) for index, entry in enumerate(entries)
-    )
+    return tuple(_placed(by_index[index], entry["source"]) for index, entry in enumerate(entries))
+
+
+def _placed(workflow: Workflow, source: str | None) -> Workflow:
+    """The workflow with the source it was planned from; its `migrate:` section has no line there
+    (lint read it from the file written above)."""
+    migrate = replace(workflow.migrate, position=None) if workflow.migrate else None
+    return replace(workflow, source=source, migrate=migrate)

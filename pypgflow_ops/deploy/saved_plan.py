@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,10 +74,6 @@ def _migrate(migration: Migration | None) -> dict[str, Any] | None:
     if migration is None:
         return None
     return {"from": list(migration.from_versions), "states": dict(migration.states)}
-
-
-def _migration(data: Mapping[str, Any] | None) -> Migration | None:
-    return None if data is None else Migration(tuple(data["from"]), dict(data["states"]))
 
 
 def write(path: Path, saved_plan: SavedPlan) -> None:
@@ -189,12 +185,7 @@ def from_document(document: Any, path: Path, config: Config) -> SavedPlan:
         prune=document["prune"],
         fingerprint=document["fingerprint"],
         decisions=document["plan"],
-        workflows=tuple(
-            replace(workflow, migrate=_migration(entry["migrate"]))
-            for workflow, entry in zip(
-                linted(document["definitions"], path, config), document["definitions"], strict=True
-            )
-        ),
+        workflows=linted(document["definitions"], path, config),
         origin=Origin.from_dict(origin) if origin is not None else None,
     )
 

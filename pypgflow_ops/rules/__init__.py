@@ -14,6 +14,7 @@ from pypgflow_ops.rules import (
     declarations,
     final_states,
     initial_states,
+    migration,
     presentation,
     reachability,
     versions,
@@ -31,6 +32,7 @@ GRAPH_CHECKS: dict[RuleInfo, GraphCheck] = {
         reachability,
         presentation,
         conditions,
+        migration,
     )
     for rule, check in module.CHECKS.items()
 }
@@ -42,6 +44,7 @@ RULES: tuple[RuleInfo, ...] = (
     *GRAPH_CHECKS,
     *workflows.RULES,
     *versions.RULES,
+    migration.MIGRATE_UNKNOWN_SOURCE,
     *scenario_checks.RULES,
 )
 

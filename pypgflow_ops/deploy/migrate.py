@@ -1,0 +1,136 @@
+"""Apply's move of running instances onto the version whose file has a `migrate:` section.
+
+Inside apply's transaction, after the definitions are written: one statement locks the running
+instances of the listed versions (as `execute_transition` locks one), writes one history row each
+and counts them by version and state; if any would be stranded (`migration.fate`, as the plan
+decides it) the whole apply is refused (and rolled back); else one statement moves them and
+counts them in the deployment. Two round trips whatever the number of instances or workflows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from pypgflow_ops.deploy.sql import statement
+from pypgflow_ops.errors import PypgflowError
+from pypgflow_ops.migration import Fate, fate
+from pypgflow_ops.model import Workflow
+from pypgflow_ops.plan import LiveState, RunningInstances
+from pypgflow_ops.terminal import printable
+
+
+def migrating(desired: Iterable[Workflow]) -> dict[str, Workflow]:
+    """The workflows whose file moves instances, by name."""
+    return {w.name: w for w in desired if w.migrate is not None}
+
+
+def _moves(workflow: Workflow | None, running: RunningInstances) -> bool:
+    migrate = workflow.migrate if workflow else None
+    return (
+        workflow is not None
+        and migrate is not None
+        and running.workflow == workflow.name
+        and running.version != workflow.version
+        and running.version in migrate.from_versions
+    )
+
+
+def pending(desired: Iterable[Workflow], live: LiveState) -> int:
+    """How many running instances apply would move, as the live state read under the lock has
+    them: a reason to apply even when no definition changes (a map added to an applied version)."""
+    workflows = migrating(desired)
+    return sum(r.count for r in live.running if _moves(workflows.get(r.workflow), r))
+
+
+def _parameter(workflows: Mapping[str, Workflow]) -> Jsonb:
+    return Jsonb(
+        [
+            {
+                "workflow": w.name,
+                "version": w.version,
+                "from_versions": list(w.migrate.from_versions),
+                "states": dict(w.migrate.states),
+            }
+            for w in workflows.values()
+            if w.migrate is not None
+        ]
+    )
+
+
+def _where(workflow: Workflow) -> str:
+    migrate = workflow.migrate
+    line = f":{migrate.position.line}" if migrate and migrate.position else ""
+    return f"{workflow.source}{line}" if workflow.source else f"workflow {workflow.name!r}"
+
+
+def refuse_stranded(workflows: Mapping[str, Workflow], locked: Sequence[RunningInstances]) -> None:
+    """Refuse the apply if a locked instance's mapped state is not a state of its new version."""
+    for workflow in workflows.values():
+        states = {s.name for s in workflow.states}
+        stranded = [
+            r
+            for r in locked
+            if r.workflow == workflow.name
+            and fate(r.version, r.state, states, workflow.migrate) is Fate.STRANDED
+        ]
+        if not stranded:
+            continue
+        assert workflow.migrate is not None  # `fate` strands listed versions only with a map
+        groups = ", ".join(
+            f"{r.count} of version {r.version!r} in state {r.state!r}"
+            + (
+                f" (mapped to {workflow.migrate.target(r.state)!r})"
+                if r.state in workflow.migrate.states
+                else ""
+            )
+            for r in stranded
+        )
+        raise PypgflowError(
+            printable(
+                f"{_where(workflow)}: not applied: moving the running instances of workflow "
+                f"{workflow.name!r} to version {workflow.version!r} would strand {groups}, a "
+                f"state version {workflow.version!r} does not have; map it under migrate.states"
+            )
+        )
+
+
+def move(
+    conn: psycopg.Connection[Any],
+    desired: Iterable[Workflow],
+    *,
+    tenant_id: uuid.UUID,
+    deployment_id: uuid.UUID,
+    actor: str,
+) -> dict[tuple[str, str], int]:
+    """Lock, check and move; the number of instances moved by (workflow, version moved to)."""
+    workflows = migrating(desired)
+    if not workflows:
+        return {}
+    values = {
+        "migrations": _parameter(workflows),
+        "tenant_id": tenant_id,
+        "deployment_id": deployment_id,
+        "actor": actor,
+    }
+    locked = [RunningInstances(*row) for row in conn.execute(statement("migrate_lock"), values)]
+    refuse_stranded(workflows, locked)
+    if not locked:
+        return {}
+    rows = conn.execute(statement("migrate_move"), values)
+    return {(name, version): count for name, version, count in rows}
+
+
+def described(moved: Mapping[tuple[str, str], int]) -> list[str]:
+    """What apply says it moved: a line per workflow."""
+    return [
+        printable(
+            f"Moved {count} running instance{'s' if count != 1 else ''} of {name} to version "
+            f"{version}."
+        )
+        for (name, version), count in moved.items()
+    ]
