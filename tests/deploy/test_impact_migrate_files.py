@@ -1,8 +1,6 @@
 """Impact and refusal end to end, from workflow files with a `migrate:` section.
 
-NEEDS THE MIGRATE LANE: the `migrate:` section's schema and loader (which fill `Workflow.migrate`)
-come with it. The lead removes the skip mark below at merge. The same behaviour is tested without
-files in test_impact_saved.py and tests/plan/test_impact.py.
+The same behaviour is tested without files in test_impact_saved.py and tests/plan/test_impact.py.
 """
 
 from __future__ import annotations
@@ -17,8 +15,6 @@ from .cli import apply, apply_plan, plan, rows, run
 from .test_impact import start
 from .test_impact_saved import _snapshot
 from .workflow_files import chain, write
-
-pytestmark = pytest.mark.skip(reason="needs the migrate lane's `migrate:` loader (issue 10)")
 
 
 def _orders_2(migrate: dict[str, Any]) -> dict[str, Any]:
