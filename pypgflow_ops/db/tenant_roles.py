@@ -2,7 +2,9 @@
 
 A bound role is a member of the authenticated role, and its tenant comes from
 pypgflow.tenant_roles (read by current_tenant_id() for the session user), which only the tool
-writes: claims and settings naming another tenant change nothing for it.
+writes: claims and settings naming another tenant change nothing for it. Since runtime version 3
+it is also a member of the bound group (RuntimeNames.bound_role): current_tenant_id() looks up a
+binding only for members of that group.
 """
 
 from __future__ import annotations
@@ -93,12 +95,16 @@ def grant(
         sql.Identifier(names.schema)
     )
     conn.execute(insert, [oid, tenant])
-    conn.execute(
-        sql.SQL("grant {} to {}").format(
-            sql.Identifier(names.authenticated_role), sql.Identifier(role)
-        )
-    )
+    for group in _groups(conn, names):
+        conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(group), sql.Identifier(role)))
     return True
+
+
+def _groups(conn: psycopg.Connection[Any], names: RuntimeNames) -> list[str]:
+    """The roles a bound role is a member of: the authenticated role, and since version 3 the
+    bound group (without which current_tenant_id() would not look its binding up)."""
+    version = installed_version(conn, names) or 0
+    return [names.authenticated_role] + ([names.bound_role] if version >= 3 else [])
 
 
 def revoke(
@@ -118,8 +124,5 @@ def revoke(
     )
     conn.execute(delete, [row[0]])
     # Unbound, a member could name any tenant in its claims: the membership goes with the binding.
-    conn.execute(
-        sql.SQL("revoke {} from {}").format(
-            sql.Identifier(names.authenticated_role), sql.Identifier(role)
-        )
-    )
+    for group in _groups(conn, names):
+        conn.execute(sql.SQL("revoke {} from {}").format(sql.Identifier(group), sql.Identifier(role)))

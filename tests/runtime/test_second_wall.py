@@ -56,7 +56,9 @@ def test_the_api_functions_belong_to_a_role_bound_by_row_level_security(
     ).fetchall()
     assert rows == [
         (name, "pypgflow_owner", False, False, False)
-        for name in ("execute_transition", "start_workflow", "start_workflow_by_id")
+        for name in (
+            "execute_transition", "get_transitions", "start_workflow", "start_workflow_by_id"
+        )
     ]
 
 
