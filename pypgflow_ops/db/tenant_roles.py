@@ -125,4 +125,6 @@ def revoke(
     conn.execute(delete, [row[0]])
     # Unbound, a member could name any tenant in its claims: the membership goes with the binding.
     for group in _groups(conn, names):
-        conn.execute(sql.SQL("revoke {} from {}").format(sql.Identifier(group), sql.Identifier(role)))
+        conn.execute(
+            sql.SQL("revoke {} from {}").format(sql.Identifier(group), sql.Identifier(role))
+        )
