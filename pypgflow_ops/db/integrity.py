@@ -11,6 +11,7 @@ steps this pypgflow-ops runs, is not intact, and upgrade and apply refuse to tou
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,11 +128,14 @@ def _normalized(text: str, spaces: tuple[tuple[str, str], ...]) -> str:
 def _fact(text: str, spaces: tuple[tuple[str, str], ...], bound: str) -> str:
     """A fact, normalized; a function's body as a hash. A body in a string names no schema (any
     `pypgflow.` in it is text, such as a setting's name); a standard SQL body is deparsed, with
-    schema names and the bound group's name as a literal (`bound`, quoted)."""
+    schema names (not in a string literal, such as a setting's name) and the bound group's name
+    as a literal (`bound`, quoted)."""
     head, marker, body = text.partition("; body ")
     if not marker:
         head, marker, body = text.partition("; sql body ")
-        body = _normalized(body, spaces).replace(bound, "'{bound}'")
+        for quoted, label in spaces:  # names, not text that starts like one ('pypgflow.x')
+            body = re.sub(f"(?<!')({re.escape(quoted)})\\.", f"{label}.", body)
+        body = body.replace(bound, "'{bound}'")
     if not marker:
         return _normalized(text, spaces)
     digest = hashlib.sha256(body.encode()).hexdigest()[:16]

@@ -42,7 +42,7 @@ def without_tenant_predicate(conn: Conn) -> None:
         "select pg_get_functiondef('api.execute_transition(uuid, text, text, text, jsonb)'"
         "::regprocedure)"
     ).fetchone()
-    assert row is not None and row[0].count(PREDICATE) == 3
+    assert row is not None and row[0].count(PREDICATE) == 4
     conn.execute(row[0].replace(PREDICATE, "").encode())
 
 

@@ -46,7 +46,7 @@ MINIMAL = sorted([
                 "start_workflow_by_id")),
     # the policies' tenant, evaluated as the caller (views) and as the owner (functions)
     *(f"function {{schema}}.{f}: {{authenticated}}=EXECUTE, {{owner}}=EXECUTE"
-      for f in ("claimed_tenant_id", "current_tenant_id", "session_binding")),
+      for f in ("current_tenant_id", "member_tenant_id", "session_binding")),
     "function {schema}.current_actor: {owner}=EXECUTE",
     "function {schema}.describe_unmet: {owner}=EXECUTE",
     "function {schema}.require_tenant: {owner}=EXECUTE",

@@ -27,54 +27,48 @@ begin
 end
 $body$;
 
--- The tenant the session names itself: PostgREST's JWT claim, else the pypgflow.tenant_id
--- setting (an empty string counts as none: a pooled session returns '' once a local setting has
--- ended); NULL for a member of `bound_group` (whose binding decides). No pinned search_path (a
--- settings change in each of the policies' evaluations is what made version 2 slow), so every
--- name in it is qualified, operators included: the caller's search_path cannot change what it
--- calls. The membership is read from the backend's role cache.
-create function {{ s }}.claimed_tenant_id(bound_group name) returns uuid
+-- A member's tenant: its binding, else (a superuser, or a member the tool did not bind) the
+-- tenant it names, as below.
+create function {{ s }}.member_tenant_id() returns uuid
 language plpgsql
 stable
 parallel safe
+set search_path = {{ s }}, pg_temp
 as $body$
-declare
-    claimed pg_catalog.text;
 begin
-    if pg_catalog.pg_has_role(session_user, bound_group, 'member') then
-        return null;
-    end if;
-    claimed := pg_catalog.current_setting('request.jwt.claims', true);
-    if claimed operator(pg_catalog.<>) '' then
-        claimed := claimed::pg_catalog.jsonb operator(pg_catalog.->>) 'tenant_id';
-    end if;
-    if claimed is null or claimed operator(pg_catalog.=) '' then
-        claimed := pg_catalog.current_setting('pypgflow.tenant_id', true);
-    end if;
-    if claimed operator(pg_catalog.=) '' then
-        return null;
-    end if;
-    return claimed::pg_catalog.uuid;
+    return coalesce(
+        session_binding(),
+        coalesce(
+            nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'tenant_id', ''),
+            nullif(current_setting('pypgflow.tenant_id', true), '')
+        )::uuid
+    );
 end
 $body$;
 
 -- The caller's tenant: for a tenant-bound role its binding, which no claim or setting overrides;
--- else the tenant it names. `db grant-tenant` makes every bound role a member of the bound
--- group, so for the roles that name their tenant themselves (PostgREST's authenticator and
--- services trusted like it) this is one call without a lookup; members (and superusers, members
--- of every role) look their binding up, and name their tenant only without one. session_user,
--- not current_user: SET ROLE changes the latter, and SECURITY DEFINER functions run as their
--- owner. A standard SQL body (names bound when created), which the planner inlines into each
--- policy's init-plan as these calls.
+-- else PostgREST's JWT claim, else the pypgflow.tenant_id setting (an empty string counts as none:
+-- a pooled session returns '' once a local setting has ended). `db grant-tenant` makes every
+-- bound role a member of the bound group, so only members (and superusers, members of every
+-- role) look a binding up; for the roles that name their tenant themselves (PostgREST's
+-- authenticator and services trusted like it) it is an expression without a lookup or a
+-- settings change (a function with a pinned search_path saves and restores it at each call: what
+-- made version 2 slow, eight times per transition). A standard SQL body: its names are bound when
+-- it is created, whatever the caller's search_path, and the planner inlines it into each
+-- policy's init-plan. session_user, not current_user: SET ROLE changes the latter, and SECURITY
+-- DEFINER functions run as their owner.
 create or replace function {{ s }}.current_tenant_id() returns uuid
 language sql
 stable
 parallel safe
-return coalesce(
-    {{ s }}.claimed_tenant_id({{ bound_role | literal }}),
-    {{ s }}.session_binding(),
-    {{ s }}.claimed_tenant_id(null)
-);
+return case
+    when pg_catalog.pg_has_role(session_user, {{ bound_role | literal }}, 'member')
+        then {{ s }}.member_tenant_id()
+    else coalesce(
+        nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'tenant_id', ''),
+        nullif(current_setting('pypgflow.tenant_id', true), '')
+    )::uuid
+end;
 
 -- Who is authenticated: a tenant-bound role is itself; else the JWT's subject, else the session
 -- user. What the history records as `subject`, beside the caller-claimed `executed_by`.
@@ -91,7 +85,6 @@ return case
     )
 end;
 
-revoke execute on function
-    {{ s }}.session_binding(), {{ s }}.claimed_tenant_id(name) from public;
-grant execute on function
-    {{ s }}.session_binding(), {{ s }}.claimed_tenant_id(name) to {{ owner }}, {{ authenticated }};
+revoke execute on function {{ s }}.session_binding(), {{ s }}.member_tenant_id() from public;
+grant execute on function {{ s }}.session_binding(), {{ s }}.member_tenant_id()
+    to {{ owner }}, {{ authenticated }};

@@ -170,38 +170,30 @@ begin
         end if;
     end if;
 
-    -- The common case, an instance nobody else holds: locked without a wait or a subtransaction.
-    -- Else (held by a concurrent call, or absent) queue behind it, for at most 5 s, or less if
-    -- the caller asked for less (set here rather than on the function, whose every call would
-    -- then pay for it), and read it again.
+    -- The common case, an instance nobody else holds: locked without a wait or a subtransaction,
+    -- with the transition to take. Else (held by a concurrent call, absent, or no transition to
+    -- take) queue behind it, for at most 5 s, or less if the caller asked for less (set here
+    -- rather than on the function, whose every call would then pay for it), and read it again.
     for attempt in 1..2 loop
         select i.id, i.workflow_definition_id, i.workflow_name, i.current_state, i.metadata,
-            i.transition_count, i.completed_at, m.name, m.conditions, m.final, m.version,
-            m.unmet
+            i.transition_count, i.completed_at, t.name, t.conditions, s.final, d.version,
+            t.conditions = '{}'::jsonb
+                or unmet_conditions(t.conditions, i.metadata || given_context) = '[]'::jsonb
+                as met
         into held
         from entity_workflow_instances i
-        left join lateral (
-            select c.name, c.conditions, c.final, c.version, c.unmet
-            from (
-                select t.name, t.from_state, t.conditions, s.final, d.version,
-                    case when t.conditions <> '{}'::jsonb
-                        then unmet_conditions(t.conditions, i.metadata || given_context)
-                    end as unmet
-                from workflow_transitions t
-                join workflow_states s
-                    on s.tenant_id = t.tenant_id and s.definition_id = t.definition_id
-                    and s.name = t.to_state
-                join workflow_definitions d
-                    on d.tenant_id = t.tenant_id and d.id = t.definition_id
-                where t.tenant_id = i.tenant_id and t.definition_id = i.workflow_definition_id
-                    and t.to_state = execute_transition.to_state
-                    and (t.from_state = i.current_state
-                        or t.from_state is null and t.to_state <> i.current_state)
-            ) c
-            order by coalesce(c.unmet = '[]'::jsonb, true) desc, c.from_state is null, c.name
-            limit 1
-        ) m on true
+        join workflow_transitions t
+            on t.tenant_id = i.tenant_id and t.definition_id = i.workflow_definition_id
+            and t.to_state = execute_transition.to_state
+            and (t.from_state = i.current_state
+                or t.from_state is null and t.to_state <> i.current_state)
+        join workflow_states s
+            on s.tenant_id = t.tenant_id and s.definition_id = t.definition_id
+            and s.name = t.to_state
+        join workflow_definitions d on d.tenant_id = t.tenant_id and d.id = t.definition_id
         where i.tenant_id = tenant and i.id = execute_transition.instance_id
+        order by 12 desc, t.from_state is null, t.name
+        limit 1
         for update of i skip locked;
         exit when found or attempt = 2;
         caller_lock_timeout := current_setting('lock_timeout');
@@ -223,16 +215,24 @@ begin
         end;
         perform set_config('lock_timeout', caller_lock_timeout, true);
     end loop;
-    if held.id is null then
-        raise exception using
-            errcode = 'PT404',
-            message = format('unknown workflow instance %s', execute_transition.instance_id);
+    if held.id is null then  -- why: no such instance, or no transition to take from its state
+        select i.id, i.workflow_definition_id, i.workflow_name, i.current_state, i.metadata,
+            i.transition_count, i.completed_at, null::text as name, null::jsonb as conditions,
+            null::boolean as final, null::text as version, null::boolean as met
+        into held
+        from entity_workflow_instances i
+        where i.tenant_id = tenant and i.id = execute_transition.instance_id;
+        if not found then
+            raise exception using
+                errcode = 'PT404',
+                message = format('unknown workflow instance %s', execute_transition.instance_id);
+        end if;
     end if;
     if held.completed_at is not null then
         raise exception using
             errcode = 'PT423',
             message = format('workflow instance %s finished in state %L: it accepts no transitions',
-                             held.id, held.current_state);
+                             execute_transition.instance_id, held.current_state);
     end if;
     if held.name is null then
         raise exception using
@@ -253,14 +253,15 @@ begin
                 )
             );
     end if;
-    if held.unmet <> '[]'::jsonb then
+    if not held.met then
         raise exception using
             errcode = 'PT412',
-            message = format('condition not met for transition %L: %s',
-                             held.name, describe_unmet(held.unmet)),
+            message = format(
+                'condition not met for transition %L: %s', held.name,
+                describe_unmet(unmet_conditions(held.conditions, held.metadata || given_context))
+            ),
             hint = 'Put the fields in the instance metadata or in the context of the call.';
     end if;
-
     with moved as (
         update entity_workflow_instances i
         set current_state = execute_transition.to_state,
