@@ -1,7 +1,7 @@
 """Backend CPU per transaction, one session each, no client round trips: what the engine costs.
 
     .venv/bin/python benchmarks/runtime/server_cost.py [MAINTENANCE_URL] [--calls N] [--runs N]
-        [--versions 1,2]
+        [--versions 1,2,3] [--database PREFIX]
 
 Runs, inside the server, N transactions (a DO loop that commits each iteration) of the baseline's
 UPDATE + INSERT and N of api.execute_transition in each runtime version's scratch database, the
@@ -25,7 +25,7 @@ from psycopg import sql
 from pypgflow_ops.db.runtime import RUNTIME_VERSION
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import client_url, database, prepare
+from run import DATABASE, client_url, database, prepare, set_database
 
 # Constant SQL text only: the instance id is computed in the loop, the loop count is a setting.
 BODIES = {
@@ -61,7 +61,9 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=1500)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--versions", default=",".join(map(str, range(1, RUNTIME_VERSION + 1))))
+    parser.add_argument("--database", default=DATABASE, help="scratch databases' name prefix")
     args = parser.parse_args()
+    set_database(args.database)
     versions = [int(v) for v in args.versions.split(",")]
     runs = [("baseline", versions[-1], "baseline")] + [
         (f"v{version}", version, "execute_transition") for version in versions
