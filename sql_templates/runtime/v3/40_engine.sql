@@ -289,6 +289,16 @@ begin
 end
 $body$;
 
+comment on function {{ a }}.execute_transition(uuid, text, text, text, jsonb) is $$Move an instance to another state
+Takes a transition to to_state that the instance may take (declared from its current state, or a
+wildcard from any other state) whose conditions hold (those first, then declared before wildcard,
+then by name), records it in the history and returns the instance. Errors: PT400 not allowed,
+PT404 unknown instance, PT412 a condition is not met (the message names each condition and field),
+PT413 an argument over its size limit, PT423 finished, PT503 busy (retry), 22004 a required
+argument is null, 22023 context is not an object.$$;
+comment on column {{ a }}.workflow_transitions.from_state is 'The state it leaves; null for a wildcard (from: "*"), which leaves any state of a running instance but its own target.';
+comment on column {{ a }}.workflow_transitions.conditions is 'What must hold, judged on the instance metadata merged with the call''s context: field_required (keys present), field_equals, field_in, field_min, field_max; a kind the runtime does not know is never met.';
+
 drop function {{ s }}.missing_fields(jsonb, jsonb);
 revoke execute on function
     {{ s }}.unmet_conditions(jsonb, jsonb), {{ s }}.describe_unmet(jsonb) from public;
