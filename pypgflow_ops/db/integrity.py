@@ -171,8 +171,9 @@ def step_differences(
 def binding_differences(
     conn: psycopg.Connection[Any], names: RuntimeNames, version: int
 ) -> list[Difference]:
-    """Tenant-bound roles that are not members of the bound group (since version 3): for such a
-    role current_tenant_id() would not look its binding up, and would trust its claims."""
+    """Tenant-bound roles that are not members of the bound group (since version 3), for which
+    current_tenant_id() would not look the binding up and would trust their claims, or that may
+    create roles (and so leave the group, or make a role that names any tenant)."""
     if version < 3:
         return []
     group = conn.execute(
@@ -180,17 +181,23 @@ def binding_differences(
     ).fetchone()
     if group is None:
         return [Difference("role {bound}", "exists", None)]
-    lonely = conn.execute(
+    rows = conn.execute(
         sql.SQL(
-            "select r.rolname from {}.tenant_roles b "
-            "join pg_catalog.pg_roles r on r.oid = b.role_id "
-            "where not pg_catalog.pg_has_role(r.oid, %s::oid, 'member') order by 1"
+            "select r.rolname, pg_catalog.pg_has_role(r.oid, %s::oid, 'member'), r.rolcreaterole "
+            "from {}.tenant_roles b join pg_catalog.pg_roles r on r.oid = b.role_id order by 1"
         ).format(sql.Identifier(names.schema)),
         [group[0]],
     ).fetchall()
+    expected = "member of {bound}; createrole false"
     return [
-        Difference(f"tenant-bound role {role}", "member of {bound}", "not a member of {bound}")
-        for (role,) in lonely
+        Difference(
+            f"tenant-bound role {role}",
+            expected,
+            f"{'member' if member else 'not a member'} of {{bound}}; "
+            f"createrole {str(creates).lower()}",
+        )
+        for role, member, creates in rows
+        if not member or creates
     ]
 
 

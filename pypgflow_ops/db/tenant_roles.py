@@ -33,21 +33,27 @@ def _ready(conn: psycopg.Connection[Any], names: RuntimeNames) -> None:
 def _role(conn: psycopg.Connection[Any], role: str, names: RuntimeNames) -> tuple[int, bool]:
     """The role's oid and whether it is already a member of the authenticated role."""
     row = conn.execute(
-        "select oid, rolcanlogin, rolsuper or rolbypassrls, pg_has_role(oid, %s, 'member') "
-        "from pg_roles where rolname = %s",
+        "select oid, rolcanlogin, rolsuper or rolbypassrls, pg_has_role(oid, %s, 'member'), "
+        "rolcreaterole from pg_roles where rolname = %s",
         [names.authenticated_role, role],
     ).fetchone()
     if row is None:
         raise PypgflowError(
             f"role {role!r} does not exist: create it (CREATE ROLE ... LOGIN) first"
         )
-    oid, can_login, bypasses, member = row
+    oid, can_login, bypasses, member, creates_roles = row
     runtime_roles = {names.anon_role, names.authenticated_role, names.owner_role}
     if role in runtime_roles or not can_login:
         raise PypgflowError(f"role {role!r} is not a login role: bind the role a client logs in as")
     if bypasses:
         raise PypgflowError(
             f"role {role!r} is a superuser or bypasses row-level security: no tenant binds it"
+        )
+    if creates_roles:
+        raise PypgflowError(
+            f"role {role!r} may create roles (CREATEROLE): it could leave the bound group or "
+            "make a role that names any tenant, so no tenant binds it: bind a role without "
+            "CREATEROLE"
         )
     return int(oid), bool(member)
 

@@ -155,6 +155,7 @@ def refusal(url: str, *args: str) -> str:
 def test_refusals_name_the_problem(world: dict[str, Any], login_role: Callable[..., str]) -> None:
     url = world["url"]
     role, member, strong = login_role(), login_role(), login_role("bypassrls")
+    creator = login_role("createrole")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("grant pypgflow_authenticated to {}").format(sql.Identifier(member)))
     cli("db", "grant-tenant", role, "--tenant", "a", "--database-url", url)
@@ -167,6 +168,9 @@ def test_refusals_name_the_problem(world: dict[str, Any], login_role: Callable[.
         "tenant (like PostgREST's authenticator): bind a role of its own instead")
     assert refusal(url, "grant-tenant", strong, "--tenant", "a") == (
         f"role {strong!r} is a superuser or bypasses row-level security: no tenant binds it")
+    assert refusal(url, "grant-tenant", creator, "--tenant", "a") == (
+        f"role {creator!r} may create roles (CREATEROLE): it could leave the bound group or make "
+        "a role that names any tenant, so no tenant binds it: bind a role without CREATEROLE")
     assert refusal(url, "grant-tenant", "no_such_role_x", "--tenant", "a") == (
         "role 'no_such_role_x' does not exist: create it (CREATE ROLE ... LOGIN) first")
     assert refusal(url, "grant-tenant", role, "--tenant", "zz") == (
@@ -218,6 +222,11 @@ def test_a_bound_role_outside_the_bound_group_is_named_by_status(
     assert code == 1
     assert (f"  tenant-bound role {role}: not a member of {BOUND} (expected: member of {BOUND})"
             in out.splitlines())
+    with psycopg.connect(world["url"], autocommit=True) as conn:
+        conn.execute(sql.SQL("alter role {} createrole").format(sql.Identifier(role)))
+    code, out, _ = cli("db", "status", "--database-url", world["url"])
+    assert (f"  tenant-bound role {role}: not a member of {BOUND}; createrole true (expected: "
+            f"member of {BOUND}; createrole false)" in out.splitlines())
     assert refusal(world["url"], "grant-tenant", login_role(), "--tenant", "b").startswith(
         "the runtime (version 3) is not intact, so nothing was changed: tenant-bound role "
         f"{role}: not a member of {BOUND}")
