@@ -1,7 +1,8 @@
 """SQL templates under sql_templates/, rendered with jinja2.
 
 The only values a template receives are identifiers (schema and role names), and each one goes
-through the `ident` filter, which quotes it. Data values never enter SQL text: they travel as bind
+through the `ident` filter, which quotes it (or, for a role name that a function takes as text,
+the `literal` filter). Data values never enter SQL text: they travel as bind
 parameters. Rendering fails on an undefined name, a non-string identifier, or any `{{ ... }}`
 whose value did not come out of the `ident` filter.
 """
@@ -37,6 +38,13 @@ def _ident_filter(name: object) -> QuotedIdentifier:
     return quote_ident(name)
 
 
+def _literal_filter(name: object) -> QuotedIdentifier:
+    """A role's name as a string literal, for functions that take one (pg_has_role): checked as
+    an identifier is, then quoted as a literal."""
+    _ident_filter(name)
+    return QuotedIdentifier(sql.Literal(name).as_string(None))
+
+
 def _only_quoted(value: object) -> QuotedIdentifier:
     if not isinstance(value, QuotedIdentifier):
         raise TypeError(f"a template printed {value!r} without the ident filter")
@@ -53,6 +61,7 @@ def environment() -> jinja2.Environment:
         finalize=_only_quoted,
     )
     env.filters["ident"] = _ident_filter
+    env.filters["literal"] = _literal_filter
     return env
 
 

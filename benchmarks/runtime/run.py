@@ -1,7 +1,7 @@
 """execute_transition of each runtime version against a minimal baseline, measured by pgbench.
 
     .venv/bin/python benchmarks/runtime/run.py [MAINTENANCE_URL] [--seconds N] [--rounds N]
-        [--clients 8] [--versions 1,2]
+        [--clients 8] [--versions 1,2,3] [--database PREFIX]
 
 Creates a scratch database per runtime version (dropped at the end), installs that version, loads
 setup.sql, then runs pgbench (prepared statements, `-M prepared`) with baseline.sql (in the newest
@@ -41,6 +41,12 @@ TPS = re.compile(r"^tps = ([0-9.]+) \(without initial connection time\)$", re.MU
 
 def database(version: int) -> str:
     return f"{DATABASE}_v{version}"
+
+
+def set_database(name: str) -> None:
+    """Name the scratch databases `name`_vN (so that two runs on one server do not collide)."""
+    global DATABASE
+    DATABASE = name
 
 
 # The clients connect as PostgREST's authenticator does: a login role, neither superuser (a
@@ -131,7 +137,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--clients", type=int, nargs="+", default=[8])
     parser.add_argument("--versions", default=",".join(map(str, range(1, RUNTIME_VERSION + 1))))
+    parser.add_argument("--database", default=DATABASE, help="scratch databases' name prefix")
     args = parser.parse_args()
+    set_database(args.database)
     versions = [int(v) for v in args.versions.split(",")]
     urls = {version: prepare(args.url, version) for version in versions}
     # (label, database, script): the baseline lives in the newest version's database

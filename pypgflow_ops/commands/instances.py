@@ -1,4 +1,5 @@
-"""`pypgflow-ops instances start|list|transition|history`: drive instances through the api.
+"""`pypgflow-ops instances start|list|transition|transitions|history`: drive instances through
+the api.
 
 Each call runs as the tenant's JWT, as PostgREST runs it; a refusal from the runtime is one line
 naming its kind, with the runtime's message and hint, exit 1, and changes nothing.
@@ -48,6 +49,9 @@ HISTORY_COLUMNS = (
     "notes",
     "context",
 )
+
+
+TRANSITION_COLUMNS = ("name", "from", "to_state", "final", "conditions_met", "unmet")
 
 
 def _uuid(text: str, what: str) -> uuid.UUID:
@@ -200,7 +204,42 @@ def history(
     return ExitCode.OK
 
 
+def transitions(
+    instance_id: str = typer.Argument(..., help="The instance's id."),
+    tenant: str = TENANT,
+    database_url: str | None = DATABASE_URL,
+    output_format: RowFormat | None = FORMAT,
+    as_: str | None = AS,
+) -> int:
+    """What an instance may do next, and whether its metadata meets the conditions now
+    (rows of api.get_transitions)."""
+    from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.operate import calls
+    from pypgflow_ops.operate.session import tenant_request
+
+    instance = _uuid(instance_id, "INSTANCE_ID")
+    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
+        rows = calls.transitions(cur, instance)
+    if chosen_format(output_format) is RowFormat.JSON:
+        typer.echo(render_json(rows), nl=False)
+    else:
+        shown = [
+            {
+                **row,
+                "from": "*" if row["from_state"] is None else row["from_state"],
+                "unmet": "; ".join(
+                    f"{u['condition']}{' ' + u['field'] if u['field'] else ''}: {u['reason']}"
+                    for u in row["unmet"]
+                ),
+            }
+            for row in rows
+        ]
+        typer.echo(render_table(shown, TRANSITION_COLUMNS, empty="No transitions."), nl=False)
+    return ExitCode.OK
+
+
 app.command("start")(error_boundary(start))
 app.command("list")(error_boundary(list_))
 app.command("transition")(error_boundary(transition))
+app.command("transitions")(error_boundary(transitions))
 app.command("history")(error_boundary(history))

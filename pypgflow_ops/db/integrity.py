@@ -11,6 +11,7 @@ steps this pypgflow-ops runs, is not intact, and upgrade and apply refuse to tou
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ def shown(text: str, names: RuntimeNames) -> str:
         ("{owner}", names.owner_role),
         ("{authenticated}", names.authenticated_role),
         ("{anon}", names.anon_role),
+        ("{bound}", names.bound_role),
         ("{installer}", "the installer"),
     ):
         text = text.replace(label, name)
@@ -98,9 +100,16 @@ def live_facts(
     rows = conn.execute(render("integrity/facts.sql").encode(), parameters).fetchall()
     conn.execute("select set_config('search_path', %s, true)", [saved[0]])
     # quoted as PostgreSQL prints them: only when needed
-    quoted = conn.execute("select quote_ident(%s), quote_ident(%s)", [names.schema, names.api])
-    spaces = tuple(zip(_one(quoted.fetchone()), ("{schema}", "{api}"), strict=True))
-    return {_normalized(subject, spaces): _fact(text, spaces) for subject, text in rows}
+    quoted = conn.execute(
+        "select quote_ident(%s), quote_ident(%s), quote_literal(%s)",
+        [names.schema, names.api, names.bound_role],
+    )
+    schema, api, bound = _one(quoted.fetchone())
+    spaces = ((schema, "{schema}"), (api, "{api}"))
+    return {
+        _normalized(subject, spaces): _fact(text, spaces, bound)
+        for subject, text in rows
+    }
 
 
 def _one(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
@@ -116,14 +125,17 @@ def _normalized(text: str, spaces: tuple[tuple[str, str], ...]) -> str:
     return text
 
 
-def _fact(text: str, spaces: tuple[tuple[str, str], ...]) -> str:
+def _fact(text: str, spaces: tuple[tuple[str, str], ...], bound: str) -> str:
     """A fact, normalized; a function's body as a hash. A body in a string names no schema (any
     `pypgflow.` in it is text, such as a setting's name); a standard SQL body is deparsed, with
-    schema names."""
+    schema names (not in a string literal, such as a setting's name) and the bound group's name
+    as a literal (`bound`, quoted)."""
     head, marker, body = text.partition("; body ")
     if not marker:
         head, marker, body = text.partition("; sql body ")
-        body = _normalized(body, spaces)
+        for quoted, label in spaces:  # names, not text that starts like one ('pypgflow.x')
+            body = re.sub(f"(?<!')({re.escape(quoted)})\\.", f"{label}.", body)
+        body = body.replace(bound, "'{bound}'")
     if not marker:
         return _normalized(text, spaces)
     digest = hashlib.sha256(body.encode()).hexdigest()[:16]
@@ -156,12 +168,49 @@ def step_differences(
     return differences(known, recorded)
 
 
+def binding_differences(
+    conn: psycopg.Connection[Any], names: RuntimeNames, version: int
+) -> list[Difference]:
+    """Tenant-bound roles that are not members of the bound group (since version 3), for which
+    current_tenant_id() would not look the binding up and would trust their claims, or that may
+    create roles (and so leave the group, or make a role that names any tenant)."""
+    if version < 3:
+        return []
+    group = conn.execute(
+        "select oid from pg_catalog.pg_roles where rolname = %s", [names.bound_role]
+    ).fetchone()
+    if group is None:
+        return [Difference("role {bound}", "exists", None)]
+    rows = conn.execute(
+        sql.SQL(
+            "select r.rolname, pg_catalog.pg_has_role(r.oid, %s::oid, 'member'), r.rolcreaterole "
+            "from {}.tenant_roles b join pg_catalog.pg_roles r on r.oid = b.role_id order by 1"
+        ).format(sql.Identifier(names.schema)),
+        [group[0]],
+    ).fetchall()
+    expected = "member of {bound}; createrole false"
+    return [
+        Difference(
+            f"tenant-bound role {role}",
+            expected,
+            f"{'member' if member else 'not a member'} of {{bound}}; "
+            f"createrole {str(creates).lower()}",
+        )
+        for role, member, creates in rows
+        if not member or creates
+    ]
+
+
 def check(
     conn: psycopg.Connection[Any], names: RuntimeNames = DEFAULT_NAMES, *, version: int
 ) -> list[Difference]:
     """Everything in which the installed runtime (of `version`) differs from a fresh install."""
     found = live_facts(conn, names, version=version)
-    return step_differences(conn, names, version) + differences(expected_facts(version), found)
+    return (
+        step_differences(conn, names, version)
+        + differences(expected_facts(version), found)
+        + binding_differences(conn, names, version)
+    )
 
 
 def refuse_unless_intact(conn: psycopg.Connection[Any], names: RuntimeNames, version: int) -> None:

@@ -61,6 +61,7 @@ class RuntimeNames:
     anon_role: str = "pypgflow_anon"
     authenticated_role: str = "pypgflow_authenticated"
     owner_role: str = "pypgflow_owner"
+    bound_role: str = "pypgflow_tenant_bound"  # since version 3: the group of tenant-bound roles
 
     def identifiers(self) -> dict[str, str]:
         return {
@@ -69,6 +70,7 @@ class RuntimeNames:
             "anon_role": self.anon_role,
             "authenticated_role": self.authenticated_role,
             "owner_role": self.owner_role,
+            "bound_role": self.bound_role,
         }
 
 
@@ -183,7 +185,8 @@ def upgrade(
     try:
         if previous is not None and previous < 2 <= target:
             _refuse_bad_slugs(conn, names)
-        for role in (names.anon_role, names.authenticated_role, names.owner_role):
+        for role in (names.anon_role, names.authenticated_role, names.owner_role,
+                     names.bound_role):
             _ensure_role(conn, role)
         _refuse_a_strong_owner(conn, names.owner_role)
         with_lock_retries(
@@ -207,6 +210,8 @@ def _run(
     for version in sorted({step.version for step in todo}):
         for step in (step for step in todo if step.version == version):
             conn.execute(render(step.template, **names.identifiers()).encode())
+        if version == 3:
+            _group_bound_roles(conn, names)
         _record_version(conn, names, version)
     s, a = sql.Identifier(names.schema), sql.Identifier(names.api)
     # Whatever a step creates, PUBLIC may execute none of it (a default cannot revoke per schema).
@@ -294,6 +299,19 @@ def _ensure_role(conn: psycopg.Connection[Any], role: str) -> None:
             conn.execute(sql.SQL("create role {} nologin").format(sql.Identifier(role)))
     except (errors.DuplicateObject, errors.UniqueViolation):
         pass
+
+
+def _group_bound_roles(conn: psycopg.Connection[Any], names: RuntimeNames) -> None:
+    """Version 3 looks up a binding only for members of the bound group: roles bound before it
+    become members (`db grant-tenant` makes them so from now on)."""
+    query = sql.SQL(
+        "select r.rolname from {}.tenant_roles b join pg_catalog.pg_roles r on r.oid = b.role_id "
+        "order by 1"
+    ).format(sql.Identifier(names.schema))
+    for (role,) in conn.execute(query).fetchall():
+        conn.execute(
+            sql.SQL("grant {} to {}").format(sql.Identifier(names.bound_role), sql.Identifier(role))
+        )
 
 
 def _refuse_a_strong_owner(conn: psycopg.Connection[Any], role: str) -> None:

@@ -2,7 +2,9 @@
 
 A bound role is a member of the authenticated role, and its tenant comes from
 pypgflow.tenant_roles (read by current_tenant_id() for the session user), which only the tool
-writes: claims and settings naming another tenant change nothing for it.
+writes: claims and settings naming another tenant change nothing for it. Since runtime version 3
+it is also a member of the bound group (RuntimeNames.bound_role): current_tenant_id() looks up a
+binding only for members of that group.
 """
 
 from __future__ import annotations
@@ -31,21 +33,27 @@ def _ready(conn: psycopg.Connection[Any], names: RuntimeNames) -> None:
 def _role(conn: psycopg.Connection[Any], role: str, names: RuntimeNames) -> tuple[int, bool]:
     """The role's oid and whether it is already a member of the authenticated role."""
     row = conn.execute(
-        "select oid, rolcanlogin, rolsuper or rolbypassrls, pg_has_role(oid, %s, 'member') "
-        "from pg_roles where rolname = %s",
+        "select oid, rolcanlogin, rolsuper or rolbypassrls, pg_has_role(oid, %s, 'member'), "
+        "rolcreaterole from pg_roles where rolname = %s",
         [names.authenticated_role, role],
     ).fetchone()
     if row is None:
         raise PypgflowError(
             f"role {role!r} does not exist: create it (CREATE ROLE ... LOGIN) first"
         )
-    oid, can_login, bypasses, member = row
+    oid, can_login, bypasses, member, creates_roles = row
     runtime_roles = {names.anon_role, names.authenticated_role, names.owner_role}
     if role in runtime_roles or not can_login:
         raise PypgflowError(f"role {role!r} is not a login role: bind the role a client logs in as")
     if bypasses:
         raise PypgflowError(
             f"role {role!r} is a superuser or bypasses row-level security: no tenant binds it"
+        )
+    if creates_roles:
+        raise PypgflowError(
+            f"role {role!r} may create roles (CREATEROLE): it could leave the bound group or "
+            "make a role that names any tenant, so no tenant binds it: bind a role without "
+            "CREATEROLE"
         )
     return int(oid), bool(member)
 
@@ -93,12 +101,16 @@ def grant(
         sql.Identifier(names.schema)
     )
     conn.execute(insert, [oid, tenant])
-    conn.execute(
-        sql.SQL("grant {} to {}").format(
-            sql.Identifier(names.authenticated_role), sql.Identifier(role)
-        )
-    )
+    for group in _groups(conn, names):
+        conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(group), sql.Identifier(role)))
     return True
+
+
+def _groups(conn: psycopg.Connection[Any], names: RuntimeNames) -> list[str]:
+    """The roles a bound role is a member of: the authenticated role, and since version 3 the
+    bound group (without which current_tenant_id() would not look its binding up)."""
+    version = installed_version(conn, names) or 0
+    return [names.authenticated_role] + ([names.bound_role] if version >= 3 else [])
 
 
 def revoke(
@@ -118,8 +130,7 @@ def revoke(
     )
     conn.execute(delete, [row[0]])
     # Unbound, a member could name any tenant in its claims: the membership goes with the binding.
-    conn.execute(
-        sql.SQL("revoke {} from {}").format(
-            sql.Identifier(names.authenticated_role), sql.Identifier(role)
+    for group in _groups(conn, names):
+        conn.execute(
+            sql.SQL("revoke {} from {}").format(sql.Identifier(group), sql.Identifier(role))
         )
-    )

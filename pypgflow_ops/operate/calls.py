@@ -108,3 +108,9 @@ def history(cur: Cursor, instance: uuid.UUID) -> list[Row]:
         kind = REFUSALS["PT404"].kind
         raise RuntimeRefused(f"refused ({kind}): unknown workflow instance {instance}")
     return cur.execute(query("history"), {"id": instance}).fetchall()
+
+
+def transitions(cur: Cursor, instance: uuid.UUID) -> list[Row]:
+    """What the instance may do next (rows of api.get_transitions), in the order the runtime
+    prefers them for one target; none for a finished instance."""
+    return cur.execute(query("get_transitions"), {"instance": instance}).fetchall()

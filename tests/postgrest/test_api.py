@@ -183,8 +183,8 @@ def test_the_openapi_description_lists_the_seed_endpoints(api: Api) -> None:
 
     assert described.status == 200
     assert sorted(described.body["paths"]) == [
-        "/", "/entity_workflows", "/rpc/execute_transition", "/rpc/start_workflow",
-        "/rpc/start_workflow_by_id", "/workflow_history", "/workflow_states",
+        "/", "/entity_workflows", "/rpc/execute_transition", "/rpc/get_transitions",
+        "/rpc/start_workflow", "/rpc/start_workflow_by_id", "/workflow_history", "/workflow_states",
         "/workflow_transitions", "/workflows",
     ]
     assert sorted(api.client(None).get("/").body["paths"]) == ["/"]

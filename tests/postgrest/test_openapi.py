@@ -9,6 +9,7 @@ VIEWS = ["entity_workflows", "workflow_history", "workflow_states", "workflow_tr
          "workflows"]
 FUNCTIONS = {
     "execute_transition": "Move an instance to another state",
+    "get_transitions": "What an instance may do next",
     "start_workflow": "Start a workflow on an entity",
     "start_workflow_by_id": "Start a given workflow version on an entity",
 }
@@ -29,6 +30,7 @@ def test_every_function_is_described(api: Api) -> None:
     paths = api.tenant("acme").get("/").body["paths"]
     summaries = {name: paths[f"/rpc/{name}"]["post"]["summary"] for name in FUNCTIONS}
     assert summaries == FUNCTIONS
+    assert paths["/rpc/get_transitions"]["get"]["summary"] == FUNCTIONS["get_transitions"]
     assert "PT413" in paths["/rpc/execute_transition"]["post"]["description"]
 
 

@@ -20,6 +20,7 @@ HOSTILE = {
     "anon_role": "an'on\n/* ü */",
     "authenticated_role": "auth $body$ é\"\"",
     "owner_role": "own'er $$ x",
+    "bound_role": "bo'und $body$ x",
 }
 
 
@@ -31,8 +32,8 @@ def all_templates() -> list[str]:
 def test_every_template_quotes_every_identifier(template: str) -> None:
     text = render(template, **HOSTILE)
     for name in HOSTILE.values():
-        text = text.replace(quote_ident(name), "")
-    for fragment in ("drop table x", "$$pi", "7*7", "an'on", "$body$ é", "$$ x"):
+        text = text.replace(quote_ident(name), "").replace(sql.Literal(name).as_string(None), "")
+    for fragment in ("drop table x", "$$pi", "7*7", "an'on", "$body$ é", "$$ x", "bo'und"):
         assert fragment not in text
 
 
@@ -70,7 +71,8 @@ def hostile_database(pg_server: str) -> Iterator[str]:
     finally:
         drop_database(pg_server, url)
         with psycopg.connect(pg_server, autocommit=True) as conn:
-            for role in (names.anon_role, names.authenticated_role, names.owner_role):
+            for role in (names.anon_role, names.authenticated_role, names.owner_role,
+                         names.bound_role):
                 conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
 
 

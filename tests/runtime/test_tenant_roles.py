@@ -155,6 +155,7 @@ def refusal(url: str, *args: str) -> str:
 def test_refusals_name_the_problem(world: dict[str, Any], login_role: Callable[..., str]) -> None:
     url = world["url"]
     role, member, strong = login_role(), login_role(), login_role("bypassrls")
+    creator = login_role("createrole")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("grant pypgflow_authenticated to {}").format(sql.Identifier(member)))
     cli("db", "grant-tenant", role, "--tenant", "a", "--database-url", url)
@@ -167,6 +168,9 @@ def test_refusals_name_the_problem(world: dict[str, Any], login_role: Callable[.
         "tenant (like PostgREST's authenticator): bind a role of its own instead")
     assert refusal(url, "grant-tenant", strong, "--tenant", "a") == (
         f"role {strong!r} is a superuser or bypasses row-level security: no tenant binds it")
+    assert refusal(url, "grant-tenant", creator, "--tenant", "a") == (
+        f"role {creator!r} may create roles (CREATEROLE): it could leave the bound group or make "
+        "a role that names any tenant, so no tenant binds it: bind a role without CREATEROLE")
     assert refusal(url, "grant-tenant", "no_such_role_x", "--tenant", "a") == (
         "role 'no_such_role_x' does not exist: create it (CREATE ROLE ... LOGIN) first")
     assert refusal(url, "grant-tenant", role, "--tenant", "zz") == (
@@ -181,3 +185,78 @@ def test_a_bad_slug_is_a_usage_error(world: dict[str, Any]) -> None:
     code, _, err = cli("db", "grant-tenant", "x", "--tenant", "A B", "--database-url", world["url"])
     assert code == 2
     assert "is not a tenant slug" in err
+
+
+BOUND = "pypgflow_tenant_bound"
+
+
+def groups(url: str, role: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select g.rolname from pg_auth_members m join pg_roles g on g.oid = m.roleid "
+            "join pg_roles r on r.oid = m.member where r.rolname = %s order by 1", [role])
+        return [row[0] for row in rows]
+
+
+def test_a_bound_role_is_a_member_of_the_bound_group_until_revoked(
+    world: dict[str, Any], login_role: Callable[..., str]
+) -> None:
+    """current_tenant_id() looks a binding up only for members of the bound group (version 3)."""
+    role = login_role()
+    cli("db", "grant-tenant", role, "--tenant", "a", "--database-url", world["url"])
+    assert groups(world["url"], role) == ["pypgflow_authenticated", BOUND]
+    cli("db", "revoke-tenant", role, "--tenant", "a", "--database-url", world["url"])
+    assert groups(world["url"], role) == []
+
+
+def test_a_bound_role_outside_the_bound_group_is_named_by_status(
+    world: dict[str, Any], login_role: Callable[..., str]
+) -> None:
+    """Outside the group, the role's claims would name its tenant: db status says so, exit 1."""
+    role = login_role()
+    cli("db", "grant-tenant", role, "--tenant", "a", "--database-url", world["url"])
+    with psycopg.connect(world["url"], autocommit=True) as conn:
+        conn.execute(sql.SQL("revoke {} from {}").format(sql.Identifier(BOUND),
+                                                         sql.Identifier(role)))
+    code, out, _ = cli("db", "status", "--database-url", world["url"])
+    assert code == 1
+    assert (f"  tenant-bound role {role}: not a member of {BOUND} (expected: member of {BOUND})"
+            in out.splitlines())
+    with psycopg.connect(world["url"], autocommit=True) as conn:
+        conn.execute(sql.SQL("alter role {} createrole").format(sql.Identifier(role)))
+    code, out, _ = cli("db", "status", "--database-url", world["url"])
+    assert (f"  tenant-bound role {role}: not a member of {BOUND}; createrole true (expected: "
+            f"member of {BOUND}; createrole false)" in out.splitlines())
+    assert refusal(world["url"], "grant-tenant", login_role(), "--tenant", "b").startswith(
+        "the runtime (version 3) is not intact, so nothing was changed: tenant-bound role "
+        f"{role}: not a member of {BOUND}")
+
+
+def test_roles_bound_before_version_3_join_the_group_on_upgrade(
+    make_database: Callable[..., str], login_role: Callable[..., str]
+) -> None:
+    from pypgflow_ops.db import runtime, tenant_roles
+
+    url = make_database()
+    role = login_role()
+    with psycopg.connect(url) as conn:
+        runtime.upgrade(conn, target=2)
+        a, b = add_tenant(conn, "a"), add_tenant(conn, "b")
+        for tenant in (a, b):
+            add_order_workflow(conn, tenant, head=True)
+        tenant_roles.grant(conn, role, "a")
+        conn.commit()
+    assert groups(url, role) == ["pypgflow_authenticated"]
+    with psycopg.connect(url) as conn:
+        runtime.upgrade(conn)
+        conn.commit()
+    assert groups(url, role) == ["pypgflow_authenticated", BOUND]
+    with psycopg.connect(url, autocommit=True) as conn:
+        instance = rpc(conn, "start_workflow", b, workflow_name="order", entity_table="orders",
+                       entity_id="1")["id"]
+    with psycopg.connect(with_user(url, role), autocommit=True) as conn:
+        claims(conn, b)
+        assert visible(conn) == set()
+        with pytest.raises(psycopg.Error) as raised:
+            conn.execute("select api.execute_transition(%s, 'cancelled', 'intruder')", [instance])
+    assert raised.value.sqlstate == "PT404"

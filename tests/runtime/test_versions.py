@@ -28,7 +28,7 @@ ADDED = {"workflow_transition_history": ["subject"],
          "deployments": ["instances_migrated"]}
 
 # Every privilege on a runtime object held by a role other than its owner (the installer): the
-# API reads, calls three functions and evaluates the tenant; the functions' owner reads what they
+# API reads, calls four functions and evaluates the tenant; the functions' owner reads what they
 # read and writes only the columns they write. Nothing for PUBLIC or pypgflow_anon.
 MINIMAL = sorted([
     "column {schema}.entity_workflow_instances.completed_at: {owner}=INSERT, {owner}=UPDATE",
@@ -46,12 +46,16 @@ MINIMAL = sorted([
                 "subject", "tenant_id", "to_state", "transition_name")),
     "default privileges of {owner} in every schema on functions: {owner}=EXECUTE",
     *(f"function {{api}}.{f}: {{authenticated}}=EXECUTE, {{owner}}=EXECUTE"
-      for f in ("execute_transition", "start_workflow", "start_workflow_by_id")),
+      for f in ("execute_transition", "get_transitions", "start_workflow",
+                "start_workflow_by_id")),
+    # the policies' tenant, evaluated as the caller (views) and as the owner (functions)
+    *(f"function {{schema}}.{f}: {{authenticated}}=EXECUTE, {{owner}}=EXECUTE"
+      for f in ("current_tenant_id", "member_tenant_id", "session_binding")),
     "function {schema}.current_actor: {owner}=EXECUTE",
-    "function {schema}.current_tenant_id: {authenticated}=EXECUTE, {owner}=EXECUTE",
-    "function {schema}.missing_fields: {owner}=EXECUTE",
+    "function {schema}.describe_unmet: {owner}=EXECUTE",
     "function {schema}.require_tenant: {owner}=EXECUTE",
     "function {schema}.start_instance: {owner}=EXECUTE",
+    "function {schema}.unmet_conditions: {owner}=EXECUTE",
     "schema {api}: {authenticated}=USAGE",
     "schema {schema}: {authenticated}=USAGE, {owner}=USAGE",
     *(f"table {{schema}}.{t}: {{authenticated}}=SELECT"
