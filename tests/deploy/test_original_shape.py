@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+from runtime.postgrest import Conn, get, new_entity, request, rpc
 
 from .cli import apply, plan, rows, run
 
@@ -565,6 +569,111 @@ def test_against_ref_sees_a_wildcard_made_explicit_without_a_version_bump(
     ) in out.splitlines()
 
 
-# The runtime's decisions on these files (execute_transition evaluating the enforced conditions
-# and the wildcard `cancel`, api.get_transitions, `instances transitions`) are tested here once
-# the engine lane lands: RUNTIME DECISIONS GO HERE.
+# The runtime's decisions on the applied fixed files: api.execute_transition (the wildcard
+# `cancel`, each enforced condition kind, the parallel wildcard and explicit transition to one
+# target), api.get_transitions and `pypgflow-ops instances transitions`, called as PostgREST calls
+# them (the tenant's JWT claims, role pypgflow_authenticated) and as the CLI does.
+
+
+def _tenant(url: str) -> uuid.UUID:
+    ((tenant,),) = rows(url, "select id from pypgflow.tenants where slug = %s", TENANT)
+    assert isinstance(tenant, uuid.UUID)
+    return tenant
+
+
+def _start(conn: Conn, tenant: uuid.UUID, workflow: str, **metadata: Any) -> uuid.UUID:
+    started = rpc(conn, "start_workflow", tenant, workflow_name=workflow,
+                  entity_table="payments", entity_id=new_entity(), metadata=metadata)
+    instance: uuid.UUID = started["id"]
+    return instance
+
+
+def _move(conn: Conn, tenant: uuid.UUID, instance: uuid.UUID, to: str, **context: Any) -> str:
+    """execute_transition as clerk; the state it lands in."""
+    moved = rpc(conn, "execute_transition", tenant, instance_id=instance, to_state=to,
+                executed_by="clerk", context=context)
+    state: str = moved["current_state"]
+    return state
+
+
+def _refused(conn: Conn, tenant: uuid.UUID, instance: uuid.UUID, to: str,
+             **context: Any) -> tuple[str | None, str]:
+    """(SQLSTATE, message) of a refused execute_transition."""
+    with pytest.raises(psycopg.Error) as raised:
+        _move(conn, tenant, instance, to, **context)
+    return raised.value.sqlstate, raised.value.diag.message_primary or ""
+
+
+def _history(conn: Conn, tenant: uuid.UUID, instance: uuid.UUID) -> list[tuple[Any, ...]]:
+    """(sequence, from, to, transition_name) of the instance's history."""
+    return sorted(
+        (r["sequence"], r["from_state"], r["to_state"], r["transition_name"])
+        for r in get(conn, "workflow_history", tenant)
+        if r["entity_workflow_instance_id"] == instance
+    )
+
+
+def _transitions(conn: Conn, tenant: uuid.UUID, instance: uuid.UUID) -> list[dict[str, Any]]:
+    with request(conn, tenant) as cur:
+        return cur.execute("select * from api.get_transitions(%s)", [instance]).fetchall()
+
+
+@pytest.fixture
+def api(applied: str) -> Iterator[tuple[Conn, uuid.UUID]]:
+    """A connection to the applied database and TENANT's id, for the api as PostgREST calls it."""
+    with psycopg.connect(applied, autocommit=True) as conn:
+        yield conn, _tenant(applied)
+
+
+ORDER_PATH = [("paid", {"amount": 10, "currency": "EUR"}), ("shipped", {"tracking_number": "T1"}),
+              ("delivered", {}), ("returned", {})]
+
+
+def test_the_wildcard_cancel_is_taken_from_every_non_final_state(
+    api: tuple[Conn, uuid.UUID],
+) -> None:
+    conn, tenant = api
+    states = ["placed", *(state for state, _ in ORDER_PATH)]
+    for steps, state in enumerate(states):
+        instance = _start(conn, tenant, "order_processing")
+        for to, context in ORDER_PATH[:steps]:
+            assert _move(conn, tenant, instance, to, **context) == to
+        assert _move(conn, tenant, instance, "cancelled") == "cancelled"
+        assert _history(conn, tenant, instance)[-1] == (
+            steps + 1, state, "cancelled", "cancel"), state
+
+    instance = _start(conn, tenant, "fraud_detection", analyst_id="a1", amount=25000)
+    _move(conn, tenant, instance, "investigating")
+    _move(conn, tenant, instance, "escalated")
+    assert _refused(conn, tenant, instance, "cancelled") == (
+        "PT412", "condition not met for transition 'cancel': cancel_reason required")
+    assert _move(conn, tenant, instance, "cancelled", cancel_reason="duplicate") == "cancelled"
+    assert _history(conn, tenant, instance) == [
+        (0, None, "flagged", None),
+        (1, "flagged", "investigating", "investigate"),
+        (2, "investigating", "escalated", "escalate"),
+        (3, "escalated", "cancelled", "cancel"),
+    ]
+
+
+def test_the_wildcard_cancel_is_refused_from_a_final_state_and_from_its_own_target(
+    api: tuple[Conn, uuid.UUID],
+) -> None:
+    conn, tenant = api
+    closed = _start(conn, tenant, "order_processing")
+    for to, context in ORDER_PATH[:3]:
+        _move(conn, tenant, closed, to, **context)
+    _move(conn, tenant, closed, "closed")
+    assert _refused(conn, tenant, closed, "cancelled") == (
+        "PT423",
+        f"workflow instance {closed} finished in state 'closed': it accepts no transitions",
+    )
+
+    cancelled = _start(conn, tenant, "fraud_detection")
+    _move(conn, tenant, cancelled, "cancelled", cancel_reason="test")
+    assert _refused(conn, tenant, cancelled, "cancelled", cancel_reason="test") == (
+        "PT423",
+        f"workflow instance {cancelled} finished in state 'cancelled': it accepts no transitions",
+    )
+    assert _history(conn, tenant, cancelled)[1:] == [(1, "flagged", "cancelled", "cancel")]
+    assert _history(conn, tenant, closed)[-1] == (4, "delivered", "closed", "close")
