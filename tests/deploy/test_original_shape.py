@@ -677,3 +677,100 @@ def test_the_wildcard_cancel_is_refused_from_a_final_state_and_from_its_own_targ
     )
     assert _history(conn, tenant, cancelled)[1:] == [(1, "flagged", "cancelled", "cancel")]
     assert _history(conn, tenant, closed)[-1] == (4, "delivered", "closed", "close")
+
+
+# (workflow, the moves to reach the state, the target, the metadata the instance starts with, the
+# context of a refused call, the refusal, the context that lets the same call through)
+CONDITIONS = [
+    (
+        "fraud_detection", [], "investigating", {}, {},
+        "condition not met for transition 'investigate': analyst_id required",
+        {"analyst_id": "a1"},
+    ),
+    (
+        "fraud_detection", [("investigating", {})], "cleared", {"analyst_id": "a1"},
+        {"decision": "fraud"},
+        "condition not met for transition 'clear': decision_note required;"
+        ' field_equals decision: found "fraud", expected "legitimate"',
+        {"decision": "legitimate", "decision_note": "refund confirmed"},
+    ),
+    (
+        "fraud_detection", [("investigating", {})], "escalated", {"analyst_id": "a1"},
+        {"amount": "25000"},
+        "condition not met for transition 'escalate':"
+        ' field_min amount: found "25000", expected a number at least 10000',
+        {"amount": 10000},
+    ),
+    (
+        "fraud_detection", [("investigating", {}), ("escalated", {})], "confirmed_fraud",
+        {"analyst_id": "a1", "amount": 12000.5}, {"reviewer_level": "junior"},
+        "condition not met for transition 'confirm':"
+        ' field_in reviewer_level: found "junior", expected one of ["senior", "lead"];'
+        " field_max risk_score_value: missing",
+        {"reviewer_level": "lead", "risk_score_value": 100},
+    ),
+    (
+        "fraud_detection", [("investigating", {}), ("escalated", {})], "confirmed_fraud",
+        {"analyst_id": "a1", "amount": 12000.5, "reviewer_level": "senior"},
+        {"risk_score_value": 100.5},
+        "condition not met for transition 'confirm':"
+        " field_max risk_score_value: found 100.5, expected a number at most 100",
+        {"risk_score_value": 99},
+    ),
+    (
+        "order_processing", [], "paid", {"currency": "GBP"}, {"amount": 0},
+        "condition not met for transition 'pay':"
+        ' field_in currency: found "GBP", expected one of ["EUR", "USD"];'
+        " field_min amount: found 0, expected a number at least 0.01",
+        {"amount": 0.01, "currency": "USD"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("workflow", "moves", "to", "metadata", "refused", "message", "allowed"),
+    CONDITIONS,
+    ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CONDITIONS)],
+)
+def test_each_condition_kind_refuses_naming_it_then_lets_the_call_through(
+    api: tuple[Conn, uuid.UUID],
+    workflow: str,
+    moves: list[tuple[str, dict[str, Any]]],
+    to: str,
+    metadata: dict[str, Any],
+    refused: dict[str, Any],
+    message: str,
+    allowed: dict[str, Any],
+) -> None:
+    conn, tenant = api
+    instance = _start(conn, tenant, workflow, **metadata)
+    for state, context in moves:
+        assert _move(conn, tenant, instance, state, **context) == state
+    before = _history(conn, tenant, instance)
+    assert _refused(conn, tenant, instance, to, **refused) == ("PT412", message)
+    assert _history(conn, tenant, instance) == before
+    assert _move(conn, tenant, instance, to, **allowed) == to
+    assert _history(conn, tenant, instance)[-1][2] == to
+
+
+def test_the_metadata_alone_meets_the_conditions_and_the_context_wins_over_it(
+    api: tuple[Conn, uuid.UUID],
+) -> None:
+    conn, tenant = api
+    instance = _start(conn, tenant, "fraud_detection", analyst_id="a1", decision="fraud",
+                      decision_note="n")
+    assert _move(conn, tenant, instance, "investigating") == "investigating"
+    assert _refused(conn, tenant, instance, "cleared") == (
+        "PT412",
+        "condition not met for transition 'clear':"
+        ' field_equals decision: found "fraud", expected "legitimate"',
+    )
+    assert _move(conn, tenant, instance, "cleared", decision="legitimate") == "cleared"
+    # a key in the context, even null, counts as present for field_required; a null is no number
+    other = _start(conn, tenant, "fraud_detection")
+    assert _move(conn, tenant, other, "investigating", analyst_id=None) == "investigating"
+    assert _refused(conn, tenant, other, "escalated", amount=None) == (
+        "PT412",
+        "condition not met for transition 'escalate':"
+        " field_min amount: found null, expected a number at least 10000",
+    )
