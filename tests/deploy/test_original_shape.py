@@ -774,3 +774,81 @@ def test_the_metadata_alone_meets_the_conditions_and_the_context_wins_over_it(
         "condition not met for transition 'escalate':"
         " field_min amount: found null, expected a number at least 10000",
     )
+
+
+@pytest.mark.parametrize(
+    ("metadata", "context", "taken"),
+    [
+        # both hold: the declared `customer_withdrew` before the wildcard `cancel`
+        ({"cancel_reason": "withdrawn"}, {"customer_confirmed": True}, "customer_withdrew"),
+        # only the wildcard's holds: conditions that hold come first
+        ({}, {"cancel_reason": "withdrawn", "customer_confirmed": False}, "cancel"),
+        ({"cancel_reason": "withdrawn"}, {}, "cancel"),
+        # only the declared one's holds
+        ({"customer_confirmed": True}, {}, "customer_withdrew"),
+    ],
+)
+def test_the_wildcard_and_the_declared_transition_to_one_target_pick_as_documented(
+    api: tuple[Conn, uuid.UUID], metadata: dict[str, Any], context: dict[str, Any], taken: str
+) -> None:
+    conn, tenant = api
+    instance = _start(conn, tenant, "fraud_detection", **metadata)
+    assert _move(conn, tenant, instance, "cancelled", **context) == "cancelled"
+    assert _history(conn, tenant, instance) == [
+        (0, None, "flagged", None),
+        (1, "flagged", "cancelled", taken),
+    ]
+
+
+def test_when_neither_holds_the_refusal_names_the_declared_transition(
+    api: tuple[Conn, uuid.UUID],
+) -> None:
+    conn, tenant = api
+    instance = _start(conn, tenant, "fraud_detection")
+    assert _refused(conn, tenant, instance, "cancelled", customer_confirmed="yes") == (
+        "PT412",
+        "condition not met for transition 'customer_withdrew':"
+        ' field_equals customer_confirmed: found "yes", expected true',
+    )
+    assert _history(conn, tenant, instance) == [(0, None, "flagged", None)]
+
+
+EXTRA = """
+  # Two more wildcards: one beside `cancel` (picked from it by name), one to a state that is not
+  # final (never taken from that state itself)
+  - from: "*"
+    to: "cancelled"
+    name: "abandon"
+    conditions:
+      field_required: "cancel_reason"
+
+  - from: "*"
+    to: "investigating"
+    name: "reopen"
+"""
+
+
+def test_two_wildcards_pick_by_name_and_a_wildcard_is_not_taken_from_its_own_target(
+    make_database: Callable[..., str], fixed: Path
+) -> None:
+    path = fixed / "fraud_detection.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    url = make_database(runtime=True)
+    code, _, err = apply(fixed, TENANT, url)
+    assert (code, err) == (0, "")
+    with psycopg.connect(url, autocommit=True) as conn:
+        tenant = _tenant(url)
+        instance = _start(conn, tenant, "fraud_detection", analyst_id="a1")
+        assert _move(conn, tenant, instance, "investigating") == "investigating"
+        assert _refused(conn, tenant, instance, "investigating") == (
+            "PT400",
+            "transition from 'investigating' to 'investigating' is not allowed in workflow"
+            " fraud_detection (allowed: 'cancelled', 'cleared', 'escalated')",
+        )
+        assert _move(conn, tenant, instance, "cancelled", cancel_reason="test") == "cancelled"
+        other = _start(conn, tenant, "fraud_detection")
+        # `investigate` does not hold (no analyst_id), the wildcard `reopen` does: it is taken
+        assert _move(conn, tenant, other, "investigating") == "investigating"
+        assert [h[3] for h in _history(conn, tenant, instance)] == [
+            None, "investigate", "abandon"]
+        assert [h[3] for h in _history(conn, tenant, other)] == [None, "reopen"]
