@@ -852,3 +852,111 @@ def test_two_wildcards_pick_by_name_and_a_wildcard_is_not_taken_from_its_own_tar
         assert [h[3] for h in _history(conn, tenant, instance)] == [
             None, "investigate", "abandon"]
         assert [h[3] for h in _history(conn, tenant, other)] == [None, "reopen"]
+
+
+
+
+CANCEL = {
+    "name": "cancel",
+    "from_state": None,
+    "to_state": "cancelled",
+    "final": True,
+    "to_state_metadata": {"display_name": "Cancelled"},
+    "context": {"reasons": ["duplicate", "withdrawn", "test"], "requires_supervisor": True},
+    "conditions": {"field_required": "cancel_reason"},
+    "conditions_met": False,
+    "unmet": [{"condition": "field_required", "field": "cancel_reason", "reason": "missing"}],
+}
+WITHDREW = {
+    "name": "customer_withdrew",
+    "from_state": "flagged",
+    "to_state": "cancelled",
+    "final": True,
+    "to_state_metadata": {"display_name": "Cancelled"},
+    "context": {},
+    "conditions": {"field_equals": {"customer_confirmed": True}},
+    "conditions_met": False,
+    "unmet": [{"condition": "field_equals", "field": "customer_confirmed", "reason": "missing"}],
+}
+INVESTIGATE = {
+    "name": "investigate",
+    "from_state": "flagged",
+    "to_state": "investigating",
+    "final": False,
+    "to_state_metadata": {"display_name": "Investigating", "requires_role": "analyst"},
+    "context": {"case_priority": "high", "typical_user_roles": ["analyst", "admin"]},
+    "conditions": {"field_required": "analyst_id"},
+    "conditions_met": False,
+    "unmet": [{"condition": "field_required", "field": "analyst_id", "reason": "missing"}],
+}
+MET = {"conditions_met": True, "unmet": []}
+
+
+def test_get_transitions_lists_what_an_instance_may_do_next_in_the_order_it_is_picked(
+    api: tuple[Conn, uuid.UUID],
+) -> None:
+    conn, tenant = api
+    flagged = _start(conn, tenant, "fraud_detection", amount=500)
+    # neither transition to `cancelled` holds: the declared one first, then the wildcard
+    assert _transitions(conn, tenant, flagged) == [WITHDREW, CANCEL, INVESTIGATE]
+    # the wildcard's holds: it comes first, as execute_transition would take it
+    reason = _start(conn, tenant, "fraud_detection", cancel_reason="duplicate", analyst_id="a1")
+    assert _transitions(conn, tenant, reason) == [
+        CANCEL | MET,
+        WITHDREW,
+        INVESTIGATE | MET,
+    ]
+
+    _move(conn, tenant, reason, "investigating")
+    assert [
+        (t["name"], t["from_state"], t["to_state"], t["conditions_met"], t["unmet"])
+        for t in _transitions(conn, tenant, reason)
+    ] == [
+        ("cancel", None, "cancelled", True, []),
+        (
+            "clear", "investigating", "cleared", False,
+            [
+                {"condition": "field_equals", "field": "decision", "reason": "missing"},
+                {"condition": "field_required", "field": "decision_note", "reason": "missing"},
+            ],
+        ),
+        (
+            "escalate", "investigating", "escalated", False,
+            [{"condition": "field_min", "field": "amount", "reason": "missing"}],
+        ),
+    ]
+
+    _move(conn, tenant, reason, "cancelled")
+    assert _transitions(conn, tenant, reason) == []  # finished: nothing, not even the wildcard
+    unknown = uuid.uuid4()
+    with pytest.raises(psycopg.Error) as raised:
+        _transitions(conn, tenant, unknown)
+    assert (raised.value.sqlstate, raised.value.diag.message_primary) == (
+        "PT404", f"unknown workflow instance {unknown}")
+
+
+def test_instances_transitions_prints_them_as_a_table_and_as_the_api_rows(
+    api: tuple[Conn, uuid.UUID], applied: str
+) -> None:
+    conn, tenant = api
+    instance = _start(conn, tenant, "fraud_detection", analyst_id="a1", amount=12000,
+                      reviewer_level="junior", cancel_reason="duplicate")
+    _move(conn, tenant, instance, "investigating")
+    _move(conn, tenant, instance, "escalated")
+    command = ("instances", "transitions", str(instance), "--tenant", TENANT,
+               "--database-url", applied)
+    assert run(*command, "-f", "table") == (
+        0,
+        "name     from       to_state         final  conditions_met  unmet\n"
+        "cancel   *          cancelled        yes    yes\n"
+        "clear    escalated  cleared          yes                    field_required"
+        " decision_note: missing\n"
+        "confirm  escalated  confirmed_fraud  yes                    field_in reviewer_level:"
+        ' found "junior", expected one of ["senior", "lead"]; field_max risk_score_value:'
+        " missing\n",
+        "",
+    )
+    code, out, err = run(*command)
+    assert (code, err) == (0, "")
+    assert json.loads(out) == _transitions(conn, tenant, instance)
+    assert [t["name"] for t in json.loads(out)] == ["cancel", "clear", "confirm"]
