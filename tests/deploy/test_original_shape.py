@@ -960,3 +960,58 @@ def test_instances_transitions_prints_them_as_a_table_and_as_the_api_rows(
     assert (code, err) == (0, "")
     assert json.loads(out) == _transitions(conn, tenant, instance)
     assert [t["name"] for t in json.loads(out)] == ["cancel", "clear", "confirm"]
+
+
+# `pypgflow-ops test`: scenarios (original_shape/*.scenarios.yaml) express the refusals by kind and
+# the states reached; which of two transitions to one target was taken shows only in coverage.
+
+SCENARIOS = [
+    ("fraud_detection", 7, "a reason cancels a flagged payment through the wildcard"),
+    ("fraud_detection", 19, "the customer withdraws before the investigation"),
+    ("fraud_detection", 25, "a legitimate payment is cleared with a note"),
+    ("fraud_detection", 39, "a large payment is escalated and confirmed by a senior reviewer"),
+    ("fraud_detection", 57, "an escalation is cleared on review with a note"),
+    ("order_processing", 6, "an order is paid in a known currency, returned and refunded"),
+    ("order_processing", 29, "a delivered order is closed"),
+    ("order_processing", 41, "any open order can be cancelled, a returned one too"),
+]
+
+
+@pytest.fixture
+def scenarios(fixed: Path) -> Path:
+    for name in NAMES:
+        scenario = name.replace(".yaml", ".scenarios.yaml")
+        shutil.copyfile(ORIGINALS / scenario, fixed / scenario)
+    return fixed
+
+
+def test_the_scenarios_take_every_transition_and_refuse_by_each_condition_kind(
+    make_database: Callable[..., str], scenarios: Path
+) -> None:
+    url = make_database(runtime=True)
+    code, out, err = run("test", scenarios, "--require-all-transitions", "--database-url", url)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        *(f"PASS {scenarios}/{w}.scenarios.yaml:{line}: {name}" for w, line, name in SCENARIOS),
+        "Coverage (moves of the passing scenarios):",
+        "  fraud_detection: 7/7 transitions, 6/6 states",
+        "  order_processing: 7/7 transitions, 8/8 states",
+        "8 scenarios: 8 passed, 0 failed.",
+    ]
+    assert rows(url, "select count(*) from pypgflow.entity_workflow_instances") == [(0,)]
+
+
+def test_coverage_shows_the_reason_took_the_wildcard_not_the_declared_transition(
+    make_database: Callable[..., str], scenarios: Path
+) -> None:
+    path = scenarios / "fraud_detection.scenarios.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - name: the customer withdraws")
+    path.write_text(text[:start] + text[text.index("  - name:", start + 1):], encoding="utf-8")
+    url = make_database(runtime=True)
+    code, out, _ = run("test", scenarios, "--coverage", "-f", "json", "--database-url", url)
+    assert code == 0
+    (fraud,) = [c for c in json.loads(out)["coverage"] if c["workflow"] == "fraud_detection"]
+    assert fraud["untested_transitions"] == [
+        {"from": "flagged", "name": "customer_withdrew", "to": "cancelled"}
+    ]
