@@ -1015,3 +1015,35 @@ def test_coverage_shows_the_reason_took_the_wildcard_not_the_declared_transition
     assert fraud["untested_transitions"] == [
         {"from": "flagged", "name": "customer_withdrew", "to": "cancelled"}
     ]
+
+
+
+def test_the_cli_refuses_the_cancel_naming_the_condition_then_takes_it(applied: str) -> None:
+    tenant = ("--tenant", TENANT, "--database-url", applied)
+    code, out, err = run("instances", "start", "payments", "p-1", "--workflow", "fraud_detection",
+                         "--metadata", '{"amount": 5}', *tenant)
+    assert (code, err) == (0, "")
+    instance = json.loads(out)["id"]
+    move = ("instances", "transition", instance, "cancelled", "--executed-by", "bob")
+    assert run(*move, *tenant) == (
+        1,
+        "",
+        "pypgflow-ops: error: refused (condition-not-met): condition not met for transition"
+        " 'customer_withdrew': field_equals customer_confirmed: missing; hint: Put the fields in"
+        " the instance metadata or in the context of the call.\n",
+    )
+    code, out, _ = run(*move, "--context", '{"cancel_reason": "duplicate"}', *tenant)
+    assert (code, json.loads(out)["current_state"]) == (0, "cancelled")
+    code, out, _ = run("instances", "history", instance, *tenant)
+    assert [(h["from_state"], h["to_state"], h["transition_name"]) for h in json.loads(out)] == [
+        (None, "flagged", None),
+        ("flagged", "cancelled", "cancel"),
+    ]
+    assert run("instances", "transitions", instance, "-f", "table", *tenant) == (
+        0, "No transitions.\n", "")
+    assert run(*move, "--context", '{"cancel_reason": "duplicate"}', *tenant) == (
+        1,
+        "",
+        f"pypgflow-ops: error: refused (finished): workflow instance {instance} finished in"
+        " state 'cancelled': it accepts no transitions\n",
+    )
