@@ -4,7 +4,9 @@ conditions (requires_documentation, amount_threshold, risk_score), and an order-
 (return_window_days, requires_approval), comments between the keys. Each goes through what a team
 moving from the original would run: lint in every format, `lint --fix` (byte for byte), plan, apply
 to a real database, plan again, diagrams, export and its round trip, `diagram --against-db` and
-`lint --against-ref`."""
+`lint --against-ref`; then the runtime's decisions on the applied fixed files (the wildcard
+`cancel`, each enforced condition kind, the parallel wildcard and declared transition to one target,
+api.get_transitions, `instances transitions`) and their scenarios under `pypgflow-ops test`."""
 
 from __future__ import annotations
 
