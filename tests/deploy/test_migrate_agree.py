@@ -158,3 +158,28 @@ def test_the_lock_timeout_is_restored_after_the_instances_are_locked(
 
     assert apply(files, "shop", url)[0] == 0
     assert after[0] == after[1]
+
+
+def test_an_apply_that_only_moves_instances_says_so_as_the_plan_does(
+    url: str, folder: Path
+) -> None:
+    """No definition changes: not "No changes", but the instances to migrate, then the move."""
+    apply(write(folder, orders("1.0")), "shop", url)
+    start(url, "shop", "1", "backordered")
+    start(url, "shop", "2", "backordered")
+    apply(write(folder, orders("1.1")), "shop", url)
+
+    code, out, err = apply(write(folder, orders("1.1", migrate_from=["1.0"], **MAP)), "shop", url)
+
+    [(deployment,)] = rows(url, "select id from pypgflow.deployments where instances_migrated = 2")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "Tenant shop:",
+        "   orders 1.1 (unchanged: running instances of other versions move to it)",
+        "      1.0 backordered: 2 running instances, migrated (moves to 1.1 awaiting_stock)",
+        "",
+        "Plan: 0 to create, 0 new versions, 0 to roll back, 0 to retire, 1 unchanged, "
+        "2 running instances to migrate.",
+        "Moved 2 running instances of orders to version 1.1.",
+        f"Applied (deployment {deployment}).",
+    ]
