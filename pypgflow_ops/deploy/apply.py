@@ -155,9 +155,15 @@ class FromSavedPlan:
 
 
 def write_plan(
-    conn: psycopg.Connection[Any], plan: Plan, desired: Sequence[Workflow], actor: str
+    conn: psycopg.Connection[Any],
+    plan: Plan,
+    desired: Sequence[Workflow],
+    actor: str,
+    *,
+    lock_timeout_ms: int | None = None,
 ) -> Outcome:
-    """The definitions, the deployment, then the running instances the files move onto them."""
+    """The definitions, the deployment, then the running instances the files move onto them
+    (as the plan shows them; `lock_timeout_ms` bounds the wait for each)."""
     tenant_id = ensure_tenant(conn, plan.tenant)
     workflows = {(w.name, w.version): w for w in desired}
     execute(conn, writes(plan, workflows, tenant_id=tenant_id, actor=actor))
@@ -170,7 +176,13 @@ def write_plan(
         summary=record.summary(plan),
     )
     moved = migrate.move(
-        conn, desired, tenant_id=tenant_id, deployment_id=deployment_id, actor=actor
+        conn,
+        plan,
+        desired,
+        tenant_id=tenant_id,
+        deployment_id=deployment_id,
+        actor=actor,
+        lock_timeout_ms=lock_timeout_ms,
     )
     return Outcome(plan, deployment_id, moved)
 
@@ -205,7 +217,7 @@ def apply(
             if plan.errors or not (plan.has_changes or moves) or not confirm():
                 outcome = Outcome(plan, None)
                 raise psycopg.Rollback(transaction)
-            outcome = write_plan(conn, plan, source.desired, actor)
+            outcome = write_plan(conn, plan, source.desired, actor, lock_timeout_ms=lock_timeout_ms)
             committing = True
     except psycopg.Error as exc:
         if committing and conn.broken:

@@ -274,7 +274,9 @@ def apply_atomic(
                 raise _Refused
             for tenant, source, plan, moves in plans:
                 if plan.has_changes or moves:
-                    outcome = deploy.write_plan(conn, plan, source.desired, actor)
+                    outcome = deploy.write_plan(
+                        conn, plan, source.desired, actor, lock_timeout_ms=lock_timeout_ms
+                    )
                     decided[tenant] = TenantOutcome(tenant, outcome)
             committing = True
     except _Refused:

@@ -241,7 +241,7 @@ def test_a_map_to_a_state_the_version_lacks_is_refused_naming_the_map(
     assert everything(url) == before
 
 
-def test_the_move_costs_two_statements_whatever_the_number_of_instances(
+def test_the_move_costs_the_same_statements_whatever_the_number_of_instances(
     url: str, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     statements: list[int] = []
@@ -268,7 +268,9 @@ def test_the_move_costs_two_statements_whatever_the_number_of_instances(
             start(url, tenant, str(entity), "backordered")
         assert apply(write(folder, orders("1.1", migrate_from=["1.0"], **MAP)), tenant, url)[0] == 0
 
-    assert statements == [0, 2, 0, 2]  # 1.0 moves nothing: no statement
+    # 1.0 moves nothing: no statement. Else the lock statement behind its lock_timeout, then the
+    # move behind the setting restored: two pipelines, so two round trips.
+    assert statements == [0, 4, 0, 4]
     assert [moved for _, moved in deployments(url, "many")] == [0, 60]
 
 
@@ -289,15 +291,24 @@ def paused(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Callable[[], None]]
     yield steps
 
 
-def test_a_transition_that_commits_first_is_migrated_from_its_new_state(
+def test_a_transition_that_commits_between_the_plan_and_the_lock_refuses_the_apply(
     url: str, folder: Path, paused: list[Callable[[], None]]
 ) -> None:
+    """The plan showed the instance in its old state: moving it from the new one would move what
+    the user did not see (test_migrate_agree.py has the other cases)."""
     apply(write(folder, orders("1.0")), "shop", url)
     order = start(url, "shop", "1")
     paused[0] = lambda: transition(url, "shop", order, "backordered") and None
 
-    assert apply(write(folder, orders("1.1", migrate_from=["1.0"], **MAP)), "shop", url)[0] == 0
+    code, _, err = apply(write(folder, orders("1.1", migrate_from=["1.0"], **MAP)), "shop", url)
 
+    assert code == 1
+    assert "version '1.0' in state 'backordered': 0 in the plan, 1 now" in err
+    assert instance(url, order) == ("1.0", "backordered", 1, False)
+    assert [version for _, version, *_ in rows(url, VERSIONS)] == ["1.0"]
+
+    paused[0] = lambda: None  # planned again: the instance is shown, and moves
+    assert apply(write(folder, orders("1.1", migrate_from=["1.0"], **MAP)), "shop", url)[0] == 0
     assert instance(url, order) == ("1.1", "awaiting_stock", 2, False)
     assert [h[1:4] for h in history(url, order)] == [
         (None, "placed", None),
@@ -309,7 +320,8 @@ def test_a_transition_that_commits_first_is_migrated_from_its_new_state(
 def test_a_transition_that_commits_first_into_an_unmapped_state_refuses_the_apply(
     url: str, folder: Path, paused: list[Callable[[], None]]
 ) -> None:
-    """The plan was made before it: the instances are checked as they are once locked."""
+    """The plan was made before it: the instances are checked as they are once locked, the
+    stranded state named before the plan's difference."""
     apply(write(folder, orders("1.0")), "shop", url)
     order = start(url, "shop", "1")
     paused[0] = lambda: transition(url, "shop", order, "backordered") and None
