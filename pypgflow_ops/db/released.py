@@ -42,4 +42,22 @@ RELEASED_CHECKSUMS: dict[str, str] = {
     "runtime/v2/90_list_indexes.sql": (
         "936b6551a31652c199941f4aa213f565ff9c53acfaf533cbb22c9fd771f0c8e6"
     ),
+    "runtime/v3/10_wildcard_transitions.sql": (
+        "54c8a6a208dcf8a48e59a57b98aa31d2a22cec7425b2b39edcca64165c498d17"
+    ),
+    "runtime/v3/20_tenancy.sql": (
+        "db9e7e288d242e5ee59855bb78b68beeb8a582f1068ac7328d2d90e4cc636941"
+    ),
+    "runtime/v3/30_definition_counts.sql": (
+        "a22f1d6ce72688e3045ee3713b9cd5863df6307b48ece8468b6c5c7407fca100"
+    ),
+    "runtime/v3/40_engine.sql": (
+        "7aacf3206ba9743855d5b4d80450ed2740e59a674e731498a25518ed0545207c"
+    ),
+    "runtime/v3/50_get_transitions.sql": (
+        "d94534cdece9d75493c61f79bb5ff337fa1256ebb948cc46ff8653e5e621f586"
+    ),
+    "runtime/v3/60_migrations.sql": (
+        "858e79e56924c62f0b10969cca19769da16db9cc1f81e62d109e40ffd16396cb"
+    ),
 }
