@@ -213,8 +213,7 @@ def apply(
             live = read_live_state(conn, tenant, source.desired)
             plan = source.decide(replace(live, runtime_version=installed))
             show(plan)
-            moves = migrate.pending(source.desired, live)
-            if plan.errors or not (plan.has_changes or moves) or not confirm():
+            if plan.errors or not plan.has_changes or not confirm():
                 outcome = Outcome(plan, None)
                 raise psycopg.Rollback(transaction)
             outcome = write_plan(conn, plan, source.desired, actor, lock_timeout_ms=lock_timeout_ms)

@@ -20,7 +20,7 @@ from psycopg import IsolationLevel
 from pypgflow_ops.db import runtime
 from pypgflow_ops.db.failure import one_line
 from pypgflow_ops.deploy import apply as deploy
-from pypgflow_ops.deploy import lock, migrate, record
+from pypgflow_ops.deploy import lock, record
 from pypgflow_ops.deploy.apply import Outcome, StalePlanError, plan_against
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.errors import PypgflowError
@@ -260,7 +260,7 @@ def apply_atomic(
                 lock.acquire(conn, tenant, on_wait, timeout_ms=lock_timeout_ms)
             # As deploy.apply does: upgrade first, plan against what was installed before.
             installed = runtime.upgrade(conn).previous_version
-            plans: list[tuple[str, Source, Plan, int]] = []
+            plans: list[tuple[str, Source, Plan]] = []
             for tenant, source in ordered:
                 try:
                     live = read_live_state(conn, tenant, source.desired)
@@ -269,11 +269,11 @@ def apply_atomic(
                     decided[tenant] = TenantOutcome(tenant, error=str(exc))
                     continue
                 decided[tenant] = TenantOutcome(tenant, Outcome(plan, None))
-                plans.append((tenant, source, plan, migrate.pending(source.desired, live)))
+                plans.append((tenant, source, plan))
             if any(t.failed for t in decided.values()):
                 raise _Refused
-            for tenant, source, plan, moves in plans:
-                if plan.has_changes or moves:
+            for tenant, source, plan in plans:
+                if plan.has_changes:
                     outcome = deploy.write_plan(
                         conn, plan, source.desired, actor, lock_timeout_ms=lock_timeout_ms
                     )

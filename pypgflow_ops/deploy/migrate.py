@@ -22,7 +22,7 @@ from pypgflow_ops.deploy.sql import statement
 from pypgflow_ops.errors import PypgflowError
 from pypgflow_ops.migration import Fate, fate
 from pypgflow_ops.model import Workflow
-from pypgflow_ops.plan import LiveState, Plan, RunningInstances
+from pypgflow_ops.plan import Plan, RunningInstances
 from pypgflow_ops.terminal import printable
 
 # How long the lock statement waits for an instance an application transaction holds, unless
@@ -35,24 +35,6 @@ Groups = Mapping[tuple[str, str], int]  # (version, state) -> running instances
 def migrating(desired: Iterable[Workflow]) -> dict[str, Workflow]:
     """The workflows whose file moves instances, by name."""
     return {w.name: w for w in desired if w.migrate is not None}
-
-
-def _moves(workflow: Workflow | None, running: RunningInstances) -> bool:
-    migrate = workflow.migrate if workflow else None
-    return (
-        workflow is not None
-        and migrate is not None
-        and running.workflow == workflow.name
-        and running.version != workflow.version
-        and running.version in migrate.from_versions
-    )
-
-
-def pending(desired: Iterable[Workflow], live: LiveState) -> int:
-    """How many running instances apply would move, as the live state read under the lock has
-    them: a reason to apply even when no definition changes (a map added to an applied version)."""
-    workflows = migrating(desired)
-    return sum(r.count for r in live.running if _moves(workflows.get(r.workflow), r))
 
 
 def _parameter(workflows: Mapping[str, Workflow]) -> Jsonb:
