@@ -100,9 +100,6 @@ class LiveDefinition:
     recorded_hash: str
     actual_hash: str  # of the rows as they stand now
     retired: bool = False
-    # False: an old version proven untouched without reading it (deploy.introspect); `workflow`
-    # then has only its name and version.
-    content_read: bool = True
 
     @property
     def drifted(self) -> bool:
@@ -115,13 +112,19 @@ class RunningInstances:
 
     workflow: str
     version: str
+    revision: int  # of the version: the order it was applied in
     state: str
     count: int
 
 
 @dataclass(frozen=True, slots=True)
 class LiveState:
-    """What one tenant has in the database. No runtime means no tenant and no definitions."""
+    """What one tenant has in the database. No runtime means no tenant and no definitions.
+
+    `definitions` are the applied versions a plan decides with: the active one of each workflow
+    and any newer, the repository's, and any that drifted. Older versions are left out, proven
+    untouched by the database (see `deploy.introspect`); read without a repository, every one.
+    """
 
     runtime_version: int | None
     tenant_exists: bool
@@ -296,20 +299,19 @@ def _desired_by_name(desired: Iterable[Workflow]) -> dict[str, Workflow]:
 
 
 def _impact(live: LiveState, name: str, new: Workflow | None) -> Impact:
-    """The running instances of `name`'s versions other than `new`, and the fate of each group;
-    with no `new` (a retire), every version's, each finishing where it is."""
-    order = {d.workflow.version: d.revision for d in live.definitions if d.workflow.name == name}
+    """The running instances of `name`'s versions other than `new`, and the fate of each group,
+    in the order the versions were applied; with no `new` (a retire), every version's, each
+    finishing where it is."""
     states = {state.name for state in new.states} if new else None
     migrate = new.migrate if new else None
+    others = (r for r in live.running if r.workflow == name and r.version != (new and new.version))
+    running = sorted(others, key=lambda r: (r.revision, r.version, r.state))
     groups = []
-    for each in live.running:
-        if each.workflow != name or (new is not None and each.version == new.version):
-            continue
+    for each in running:
         listed = migrate is not None and each.version in migrate.from_versions
         what = fate(each.version, each.state, states, migrate)
         moves_to = migrate.target(each.state) if migrate and listed else None
         groups.append(InstanceGroup(each.version, each.state, each.count, what, moves_to, listed))
-    groups.sort(key=lambda g: (order.get(g.version, 0), g.version, g.state))
     return Impact(tuple(groups))
 
 

@@ -1,14 +1,15 @@
 """Read the live state of one tenant in two round trips, whatever the number of workflows.
 
-First, in one pipeline: the tenant, a summary of every applied version, the active versions and
-the running instances. A version whose rows are all still the ones its apply wrote, and whose
-recorded hash and counts match the repository's workflow of that name and version, has that
-workflow's content: it is not fetched again. Second, the full content of the versions still
+First, in one pipeline: the tenant, a summary of the applied versions, the active versions and
+the running instances. For a plan (given the repository's workflows), the summary holds only the
+versions the plan decides with: the active one and any newer, the repository's, and any whose
+rows are not intact; every other version is old, and the database proves it untouched (its rows
+are the ones its apply wrote, its recorded hash stands for its content) without sending it, so a
+no-op plan costs the same whatever the history (issue 11). A version whose rows are intact and
+whose recorded hash and counts match the repository's workflow of that name and version has
+that workflow's content: it is not fetched again. Second, the full content of the versions still
 needed, so that its hash can be taken of its rows (drift) and a new version can be compared with
-it. For a plan (given the repository's workflows), an old or retired version whose rows are
-intact is proven untouched by that check alone: its recorded hash stands for its content and
-its rows are not read, so a no-op plan costs the same whatever the history (issue 11). Only
-the active version of each workflow is read in full, which a new version is compared with.
+it. Without the repository's workflows (export, diagrams) every version is read in full.
 
 The apply tool connects as a role that bypasses row-level security (a superuser, or a role with
 BYPASSRLS; RLS is forced, so merely owning the tables is not enough), and is refused otherwise:
@@ -31,7 +32,7 @@ from pypgflow_ops.model import WILDCARD, State, Transition, Workflow
 from pypgflow_ops.plan import LiveDefinition, LiveState, RunningInstances
 
 
-class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per version
+class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per version sent
     id: uuid.UUID
     name: str
     version: str
@@ -50,29 +51,6 @@ class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per ver
             and (self.states, self.transitions) == (len(workflow.states), len(workflow.transitions))
             and workflow.content_hash() == self.recorded_hash
         )
-
-
-def _proven(summary: _Summary) -> LiveDefinition:
-    """An intact version not read: only its name and version; its hash is the recorded one."""
-    workflow = Workflow(name=summary.name, version=summary.version, states=(), transitions=())
-    return LiveDefinition(
-        workflow,
-        summary.revision,
-        summary.recorded_hash,
-        summary.recorded_hash,
-        summary.retired,
-        content_read=False,
-    )
-
-
-def _active_ids(summaries: Sequence[_Summary], heads: Mapping[str, str]) -> set[uuid.UUID]:
-    """The version new instances start on, per workflow: the head, else the newest revision."""
-    newest: dict[str, _Summary] = {}
-    for summary in summaries:
-        if summary.name not in newest or summary.revision > newest[summary.name].revision:
-            newest[summary.name] = summary
-    active = {s.id for s in summaries if s.name in heads and heads[s.name] == s.version}
-    return active | {s.id for s in newest.values() if s.name not in heads}
 
 
 def _from_rows(summary: _Summary, row: Sequence[Any]) -> LiveDefinition:
@@ -125,40 +103,42 @@ def read_live_state(
     _refuse_unless_bypassing_rls(*_one(role.fetchone()))
     if runtime_version is None:
         return LiveState(runtime_version=None, tenant_exists=False)
-    with conn.pipeline():  # one round trip for all four queries
-        tenant_row, summaries, heads, running = (
-            conn.execute(statement(name), {"tenant": tenant, "schema": SCHEMA})
-            for name in ("live_tenant", "live_definitions", "live_heads", "live_running")
-        )
     wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired or ()}
-    every = list(map(_Summary._make, summaries.fetchall()))
-    head_versions = dict(heads.fetchall())
-    active = _active_ids(every, head_versions)
-    known: dict[uuid.UUID, LiveDefinition] = {}
+    values = {"tenant": tenant, "schema": SCHEMA}
+    needed = values | {  # every version, or those a plan for `desired` decides with
+        "every": desired is None,
+        "names": [name for name, _ in wanted],
+        "versions": [version for _, version in wanted],
+    }
+    with conn.pipeline():  # one round trip for all four queries
+        tenant_row = conn.execute(statement("live_tenant"), values)
+        summaries = conn.execute(statement("live_definitions"), needed)
+        heads = conn.execute(statement("live_heads"), values)
+        running = conn.execute(statement("live_running"), values)
+    known: list[LiveDefinition] = []
     unknown: list[_Summary] = []
-    for summary in every:
+    for summary in map(_Summary._make, summaries):
         workflow = wanted.get((summary.name, summary.version))
-        untouched = desired is not None and summary.intact and summary.id not in active
-        if untouched and not summary.holds(workflow):
-            known[summary.id] = _proven(summary)
-        elif summary.holds(workflow):
+        if summary.holds(workflow):
             assert workflow is not None
-            known[summary.id] = LiveDefinition(
-                workflow,
-                summary.revision,
-                summary.recorded_hash,
-                summary.recorded_hash,
-                summary.retired,
+            known.append(
+                LiveDefinition(
+                    workflow,
+                    summary.revision,
+                    summary.recorded_hash,
+                    summary.recorded_hash,
+                    summary.retired,
+                )
             )
         else:
             unknown.append(summary)
     contents = _contents(conn, tenant, (s.id for s in unknown))
-    known.update((s.id, _from_rows(s, contents[s.id])) for s in unknown)
+    known.extend(_from_rows(s, contents[s.id]) for s in unknown)
     return LiveState(
         runtime_version,
         tenant_exists=tenant_row.fetchone() is not None,
-        definitions=tuple(known.values()),
-        heads=head_versions,
+        definitions=tuple(known),
+        heads=dict(heads.fetchall()),
         running=tuple(RunningInstances(*row) for row in running),
     )
 

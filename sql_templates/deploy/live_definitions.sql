@@ -1,6 +1,13 @@
--- One row per applied version, without its states and transitions: their recorded counts, and
--- whether every one of them is still the row that the version's apply wrote (intact), proven
--- without reading them, so the cost does not grow with the history:
+-- The applied versions a plan decides with, one row each, without their states and transitions:
+-- their recorded counts, and whether every one of them is still the row that the version's apply
+-- wrote (intact). With %(every)s: every version (export and diagrams read them all). Otherwise:
+-- - the active version (the head) and any newer one (a rollback's), the next revision being
+--   numbered after the newest; every version of a workflow without a head (newest is active);
+-- - the repository's versions, %(names)s[i] with %(versions)s[i];
+-- - any version that is not intact (drift).
+-- Any other version is old and proven untouched: it is left out here, so neither the server nor
+-- the client does more than this one pass per version of history (issue 11).
+-- Intact is proven without reading the rows:
 -- 1. the definition row (which records the content hash and the counts) was last written by one
 --    of the tenant's applies, or by the upgrade to runtime version 3 that counted the rows of the
 --    versions applied before it: its xmin is theirs. A change by hand gives it another;
@@ -19,12 +26,13 @@ applies as (
         where p.tenant_id = (select id from tenant)
     ) as xmins
 ),
+writers as (  -- of definition rows: the applies, and the upgrade that counted older versions
+    select (select xmins from applies) || array(
+        select v.xmin from {{ schema | ident }}.runtime_versions v where v.version = 3
+    ) as xmins
+),
 definitions as (
-    select d.*, d.xmin = any(
-        (select xmins from applies) || array(
-            select v.xmin from {{ schema | ident }}.runtime_versions v where v.version = 3
-        )
-    ) as written_by_apply
+    select d.*, d.xmin = any((select xmins from writers)::xid[]) as written_by_apply
     from {{ schema | ident }}.workflow_definitions d
     where d.tenant_id = (select id from tenant)
 ),
@@ -56,25 +64,44 @@ rows as (
         group by definition_id
     ) as each_table
     group by definition_id
+),
+wanted as (
+    select * from unnest(%(names)s::text[], %(versions)s::text[]) as w (name, version)
+),
+heads as (
+    select h.name, d.revision
+    from {{ schema | ident }}.workflow_heads h
+    join {{ schema | ident }}.workflow_definitions d
+        on d.tenant_id = h.tenant_id and d.id = h.definition_id
+    where h.tenant_id = (select id from tenant)
+),
+summaries as (
+    select
+        d.id,
+        d.name,
+        d.version,
+        d.revision,
+        d.content_hash,
+        d.retired_at is not null as retired,
+        d.state_count,
+        d.transition_count,
+        coalesce(
+            d.written_by_apply and (
+                (select ok from proven) or (
+                    coalesce(r.states, 0) = d.state_count
+                    and coalesce(r.transitions, 0) = d.transition_count
+                    and coalesce(r.by_apply, true)
+                )
+            ),
+            false
+        ) as intact,
+        h.revision as head_revision
+    from definitions d
+    left join rows r on r.definition_id = d.id
+    left join heads h on h.name = d.name
 )
-select
-    d.id,
-    d.name,
-    d.version,
-    d.revision,
-    d.content_hash,
-    d.retired_at is not null as retired,
-    d.state_count,
-    d.transition_count,
-    coalesce(
-        d.written_by_apply and (
-            (select ok from proven) or (
-                coalesce(r.states, 0) = d.state_count
-                and coalesce(r.transitions, 0) = d.transition_count
-                and coalesce(r.by_apply, true)
-            )
-        ),
-        false
-    ) as intact
-from definitions d
-left join rows r on r.definition_id = d.id
+select id, name, version, revision, content_hash, retired, state_count, transition_count, intact
+from summaries s
+where %(every)s or not s.intact
+    or s.head_revision is null or s.revision >= s.head_revision
+    or (s.name, s.version) in (select name, version from wanted)

@@ -13,7 +13,7 @@ with m as (
         as m (workflow text, version text, from_versions jsonb, states jsonb)
 ),
 sources as (
-    select d.id, d.version, m.version as to_version, m.states
+    select d.id, d.version, d.revision, m.version as to_version, m.states
     from {{ s }}.workflow_definitions d
     join m on m.workflow = d.name and m.from_versions ? d.version and d.version <> m.version
     where d.tenant_id = %(tenant_id)s
@@ -43,8 +43,8 @@ recorded as (
     from locked l
     join sources on sources.id = l.workflow_definition_id
 )
-select l.workflow_name, sources.version, l.current_state, count(*)
+select l.workflow_name, sources.version, sources.revision, l.current_state, count(*)
 from locked l
 join sources on sources.id = l.workflow_definition_id
-group by l.workflow_name, sources.version, l.current_state
+group by l.workflow_name, sources.version, sources.revision, l.current_state
 order by l.workflow_name, sources.version, l.current_state

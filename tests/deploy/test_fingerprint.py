@@ -26,6 +26,6 @@ def test_every_kind_of_database_state_has_its_own_fingerprint() -> None:
 
 def test_running_instances_and_definition_order_do_not_change_the_fingerprint() -> None:
     a, b = applied(workflow("a")), applied(workflow("b"))
-    busy = replace(live(b, a), running=(RunningInstances("a", "1.0.0", "new", 5),))
+    busy = replace(live(b, a), running=(RunningInstances("a", "1.0.0", 1, "new", 5),))
 
     assert fingerprint(live(a, b)) == fingerprint(busy)

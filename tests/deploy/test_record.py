@@ -33,7 +33,7 @@ def test_the_hashed_shape_is_versioned_and_holds_the_decisions() -> None:
 
 
 def test_running_instances_and_file_names_do_not_change_the_hash() -> None:
-    busy = _plan(RunningInstances("orders", "1.0.0", "new", 7), source="elsewhere.yaml")
+    busy = _plan(RunningInstances("orders", "1.0.0", 1, "new", 7), source="elsewhere.yaml")
 
     assert plan_hash(busy) == plan_hash(_plan())
 

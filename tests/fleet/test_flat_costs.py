@@ -1,6 +1,7 @@
-"""A no-op plan proves old versions untouched without reading their rows: their recorded hash
-and counts, and the stamping triggers of runtime version 3, which replica mode does not stop; a
-row deleted, inserted or edited by hand is still seen, read, and reported as drift."""
+"""A no-op plan proves old versions untouched without reading their rows, nor being sent them:
+their recorded hash and counts, and the stamping triggers of runtime version 3, which replica
+mode does not stop; a row deleted, inserted or edited by hand is still seen, read, and reported
+as drift."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from tests.runtime.postgrest import add_order_workflow, add_tenant
 def test_old_versions_are_proven_untouched_until_edited_by_hand(
     make_database, tmp_path: Path
 ) -> None:
+    """The database proves versions 1 and 2 untouched and does not send them; the active one is
+    proven to hold the repository's file, so nothing is read in full."""
     url = make_database(runtime=True)
     for version in ("1", "2", "3"):
         folder = write(tmp_path / "wf", chain("orders", version))
@@ -27,12 +30,12 @@ def test_old_versions_are_proven_untouched_until_edited_by_hand(
     with psycopg.connect(url) as conn:
         live = read_live_state(conn, "acme", desired)
         full = read_live_state(conn, "acme")
-    read = {d.workflow.version: d.content_read for d in live.definitions}
-    assert read == {"1": False, "2": False, "3": True}
+    (active,) = live.definitions
+    assert active.workflow is desired[0]
     assert _stamping_triggers_of_the_upgrade(url) == 4
-    assert all(d.content_read for d in full.definitions)
-    assert [d.actual_hash for d in sorted(live.definitions, key=lambda d: d.revision)] == [
-        d.actual_hash for d in sorted(full.definitions, key=lambda d: d.revision)
+    assert sorted(d.workflow.version for d in full.definitions) == ["1", "2", "3"]
+    assert [d.actual_hash for d in full.definitions if d.workflow.version == "3"] == [
+        active.actual_hash
     ]
 
     with psycopg.connect(url, autocommit=True) as conn:
@@ -42,9 +45,34 @@ def test_old_versions_are_proven_untouched_until_edited_by_hand(
             " from pypgflow.workflow_definitions d"
             " where d.id = s.definition_id and d.version = '1' and s.name = 'start'"
         )
+    with psycopg.connect(url) as conn:
+        live = read_live_state(conn, "acme", desired)
+    assert {d.workflow.version: d.drifted for d in live.definitions} == {"1": True, "3": False}
     code, out, _ = plan(folder, "acme", url)
     assert code == 1
     assert "! orders 1 (drift: its rows in the database no longer match" in out
+
+
+def test_a_plan_is_sent_the_versions_it_decides_with(make_database, tmp_path: Path) -> None:
+    """The head and any newer version (a rollback's: the next revision follows the newest), and
+    the repository's own; not the versions in between."""
+    url = make_database(runtime=True)
+    for version in ("1", "2", "3", "4", "2"):  # the last apply rolls back to 2
+        folder = write(tmp_path / "wf", chain("orders", version))
+        assert apply(folder, "acme", url)[0] == 0
+
+    def sent(version: str) -> list[str]:
+        desired = lint_paths([write(tmp_path / "wf", chain("orders", version))]).workflows
+        with psycopg.connect(url) as conn:
+            live = read_live_state(conn, "acme", desired)
+        return sorted(d.workflow.version for d in live.definitions)
+
+    assert sent("2") == ["2", "3", "4"]
+    assert sent("1") == ["1", "2", "3", "4"]
+    assert sent("5") == ["2", "3", "4"]
+    code, out, _ = plan(write(tmp_path / "wf", chain("orders", "5")), "acme", url)
+    assert code == 0
+    assert "~ orders 2 -> 5 (new version, revision 5)" in out
 
 
 def _two_versions(make_database, tmp_path: Path) -> tuple[str, Path]:
@@ -166,10 +194,7 @@ def test_versions_applied_before_runtime_3_get_their_counts_and_stay_proven(
         live = read_live_state(conn, "acme", ())
     assert counts == [("1.0", 5, 5), ("2.0", 5, 5)]
     assert _stamping_triggers_of_the_upgrade(url) == 4
-    assert {d.workflow.version: d.content_read for d in live.definitions} == {
-        "1.0": False,
-        "2.0": True,
-    }
+    assert [d.workflow.version for d in live.definitions] == ["2.0"]  # 1.0: proven, not sent
     _by_hand(
         url,
         "update pypgflow.workflow_states s set final = true from pypgflow.workflow_definitions d"
@@ -177,10 +202,7 @@ def test_versions_applied_before_runtime_3_get_their_counts_and_stay_proven(
     )
     with psycopg.connect(url) as conn:
         live = read_live_state(conn, "acme", ())
-    assert {d.workflow.version: d.content_read for d in live.definitions} == {
-        "1.0": True,
-        "2.0": True,
-    }
+    assert sorted(d.workflow.version for d in live.definitions) == ["1.0", "2.0"]  # 1.0: sent
 
 
 def test_a_row_deleted_while_the_triggers_were_disabled_is_drift(

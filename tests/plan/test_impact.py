@@ -26,11 +26,11 @@ def _renamed(version: str, migrate: Migration | None = None) -> Workflow:
 
 
 RUNNING = (
-    RunningInstances("orders", "1.1.0", "new", 1),
-    RunningInstances("orders", "1.0.0", "paid", 2),
-    RunningInstances("orders", "1.0.0", "new", 3),
-    RunningInstances("orders", "2.0.0", "paid", 9),  # the new version's own: not shown
-    RunningInstances("other", "1.0.0", "paid", 7),
+    RunningInstances("orders", "1.1.0", 2, "new", 1),
+    RunningInstances("orders", "1.0.0", 1, "paid", 2),
+    RunningInstances("orders", "1.0.0", 1, "new", 3),
+    RunningInstances("orders", "2.0.0", 3, "paid", 9),  # the new version's own: not shown
+    RunningInstances("other", "1.0.0", 1, "paid", 7),
 )
 
 
@@ -88,8 +88,8 @@ def test_a_listed_version_left_in_a_state_the_new_version_lacks_is_an_error() ->
 def test_a_rollback_shows_the_other_versions_by_state() -> None:
     first, second = workflow(), workflow(version="2.0.0", extra_state="x")
     running = (
-        RunningInstances("orders", "2.0.0", "x", 2),
-        RunningInstances("orders", "1.0.0", "paid", 1),
+        RunningInstances("orders", "2.0.0", 2, "x", 2),
+        RunningInstances("orders", "1.0.0", 1, "paid", 1),
     )
     state = live(applied(first), applied(second, 2), heads={"orders": "2.0.0"}, running=running)
 
@@ -118,8 +118,8 @@ def test_a_map_added_to_the_active_version_is_a_change_that_moves_instances() ->
         applied(workflow()),
         applied(applied_2, 2),
         running=(
-            RunningInstances("orders", "1.0.0", "paid", 2),
-            RunningInstances("orders", "2.0.0", "new", 5),
+            RunningInstances("orders", "1.0.0", 1, "paid", 2),
+            RunningInstances("orders", "2.0.0", 2, "new", 5),
         ),
     )
 
@@ -144,10 +144,27 @@ def test_a_map_added_to_the_active_version_is_a_change_that_moves_instances() ->
 def test_once_moved_the_map_of_the_active_version_is_no_change() -> None:
     applied_2 = _renamed("2.0.0")
     desired = replace(applied_2, migrate=Migration(("1.0.0",), {"paid": "settled"}))
-    running = (RunningInstances("orders", "2.0.0", "settled", 2),)
+    running = (RunningInstances("orders", "2.0.0", 2, "settled", 2),)
     state = live(applied(workflow()), applied(applied_2, 2), running=running)
 
     plan = make_plan("acme", [desired], state, runtime_target=1)
 
     assert (plan.changes[0].impact, plan.has_changes) == (None, False)
     assert plan_text.render(plan).endswith("No changes. The database matches the repository.\n")
+
+
+def test_groups_follow_the_order_of_apply_for_versions_the_plan_did_not_read() -> None:
+    """Old versions are not in the live state (proven untouched, not sent): each group carries
+    its version's revision, so "10.0", applied after "2.0", is shown after it."""
+    active = workflow(version="11.0")
+    running = (
+        RunningInstances("orders", "10.0", 2, "new", 1),
+        RunningInstances("orders", "2.0", 1, "new", 1),
+    )
+    state = live(applied(active, 3), running=running)
+
+    plan = make_plan("acme", [workflow(version="12.0")], state, runtime_target=1)
+
+    (change,) = plan.changes
+    assert change.impact is not None
+    assert [g.version for g in change.impact.groups] == ["2.0", "10.0"]

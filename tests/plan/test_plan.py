@@ -74,9 +74,9 @@ def test_a_new_version_lists_what_changed_and_the_instances_it_strands() -> None
         ),
     )
     running = (
-        RunningInstances("orders", "1.0.0", "paid", 3),
-        RunningInstances("orders", "1.0.0", "new", 2),
-        RunningInstances("other", "1.0.0", "gone", 7),
+        RunningInstances("orders", "1.0.0", 1, "paid", 3),
+        RunningInstances("orders", "1.0.0", 1, "new", 2),
+        RunningInstances("other", "1.0.0", 1, "gone", 7),
     )
 
     plan = make_plan("acme", [new], live(applied(old), running=running), runtime_target=1)
@@ -179,7 +179,7 @@ def test_workflows_gone_from_the_repository_are_retired_only_with_prune() -> Non
     state = live(
         applied(gone),
         applied(already, retired=True),
-        running=(RunningInstances("gone", "1.0.0", "new", 4),),
+        running=(RunningInstances("gone", "1.0.0", 1, "new", 4),),
     )
 
     kept = make_plan("acme", [], state, runtime_target=1)
@@ -206,7 +206,7 @@ def test_the_summary_counts_every_action_in_the_order_of_the_action_record() -> 
         "acme",
         [workflow(version="2", extra_state="z"), workflow("fresh")],
         replace(
-            live(applied(old), running=(RunningInstances("orders", "1.0.0", "new", 1),)),
+            live(applied(old), running=(RunningInstances("orders", "1.0.0", 1, "new", 1),)),
             tenant_exists=False,
         ),
         runtime_target=2,

@@ -40,11 +40,11 @@ def _every_action() -> Plan:
         ),
         heads={"rolled": "2.0.0"},
         running=(
-            RunningInstances("orders", "1.0.0", "paid", 3),
-            RunningInstances("orders", "1.0.0", "done", 2),
-            RunningInstances("orders", "1.0.0", "lost", 1),
-            RunningInstances("gone", "1.0.0", "new", 1),
-            RunningInstances("rolled", "2.0.0", "x", 2),
+            RunningInstances("orders", "1.0.0", 1, "paid", 3),
+            RunningInstances("orders", "1.0.0", 1, "done", 2),
+            RunningInstances("orders", "1.0.0", 1, "lost", 1),
+            RunningInstances("gone", "1.0.0", 1, "new", 1),
+            RunningInstances("rolled", "2.0.0", 2, "x", 2),
         ),
     )
     desired = [

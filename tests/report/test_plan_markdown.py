@@ -95,8 +95,8 @@ def _hostile_plan() -> tuple[LiveState, list[Workflow]]:
         ),
         heads={"rolled": "2"},
         running=(
-            RunningInstances("rolled", "2", "later", 2),
-            RunningInstances("gone", "1", "state_01", 1),
+            RunningInstances("rolled", "2", 2, "later", 2),
+            RunningInstances("gone", "1", 1, "state_01", 1),
         ),
     )
     return live, [_chain(HOSTILE, "2.1", 3, extra="x|y*z"), rolled_to]
