@@ -1,7 +1,7 @@
 """Read the live state of one tenant in two round trips, whatever the number of workflows.
 
-First, in one pipeline: the tenant, a summary of the applied versions, the active versions and
-the running instances. For a plan (given the repository's workflows), the summary holds only the
+First, in one pipeline: the tenant, a summary of the applied versions (which are heads included)
+and the running instances. For a plan (given the repository's workflows), the summary holds only the
 versions the plan decides with: the active one and any newer, the repository's, and any whose
 rows are not intact; every other version is old, and the database proves it untouched (its rows
 are the ones its apply wrote, its recorded hash stands for its content) without sending it, so a
@@ -42,6 +42,7 @@ class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per ver
     states: int | None  # as its apply recorded them; None for a definition inserted by hand
     transitions: int | None
     intact: bool  # every state and transition row is the one its apply wrote
+    head: bool  # the version its workflow's new instances start on
 
     def holds(self, workflow: Workflow | None) -> bool:
         """Whether the rows are known to hold `workflow`, without reading them."""
@@ -110,14 +111,16 @@ def read_live_state(
         "names": [name for name, _ in wanted],
         "versions": [version for _, version in wanted],
     }
-    with conn.pipeline():  # one round trip for all four queries
+    with conn.pipeline():  # one round trip for all three queries
         tenant_row = conn.execute(statement("live_tenant"), values)
         summaries = conn.execute(statement("live_definitions"), needed)
-        heads = conn.execute(statement("live_heads"), values)
         running = conn.execute(statement("live_running"), values)
     known: list[LiveDefinition] = []
     unknown: list[_Summary] = []
+    heads: dict[str, str] = {}
     for summary in map(_Summary._make, summaries):
+        if summary.head:
+            heads[summary.name] = summary.version
         workflow = wanted.get((summary.name, summary.version))
         if summary.holds(workflow):
             assert workflow is not None
@@ -138,7 +141,7 @@ def read_live_state(
         runtime_version,
         tenant_exists=tenant_row.fetchone() is not None,
         definitions=tuple(known),
-        heads=dict(heads.fetchall()),
+        heads=heads,
         running=tuple(RunningInstances(*row) for row in running),
     )
 

@@ -1,6 +1,6 @@
 -- The applied versions a plan decides with, one row each, without their states and transitions:
--- their recorded counts, and whether every one of them is still the row that the version's apply
--- wrote (intact). With %(every)s: every version (export and diagrams read them all). Otherwise:
+-- their recorded counts, whether every one of them is still the row that the version's apply
+-- wrote (intact), and whether it is its workflow's head (the version new instances start on). With %(every)s: every version (export and diagrams read them all). Otherwise:
 -- - the active version (the head) and any newer one (a rollback's), the next revision being
 --   numbered after the newest; every version of a workflow without a head (newest is active);
 -- - the repository's versions, %(names)s[i] with %(versions)s[i];
@@ -69,7 +69,7 @@ wanted as (
     select * from unnest(%(names)s::text[], %(versions)s::text[]) as w (name, version)
 ),
 heads as (
-    select h.name, d.revision
+    select h.name, h.definition_id, d.revision
     from {{ schema | ident }}.workflow_heads h
     join {{ schema | ident }}.workflow_definitions d
         on d.tenant_id = h.tenant_id and d.id = h.definition_id
@@ -95,12 +95,15 @@ summaries as (
             ),
             false
         ) as intact,
+        d.id = h.definition_id as head,
         h.revision as head_revision
     from definitions d
     left join rows r on r.definition_id = d.id
     left join heads h on h.name = d.name
 )
-select id, name, version, revision, content_hash, retired, state_count, transition_count, intact
+select
+    id, name, version, revision, content_hash, retired, state_count, transition_count, intact,
+    coalesce(head, false)
 from summaries s
 where %(every)s or not s.intact
     or s.head_revision is null or s.revision >= s.head_revision
