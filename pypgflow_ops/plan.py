@@ -121,9 +121,10 @@ class RunningInstances:
 class LiveState:
     """What one tenant has in the database. No runtime means no tenant and no definitions.
 
-    `definitions` are the applied versions a plan decides with: the active one of each workflow
-    and any newer, the repository's, and any that drifted. Older versions are left out, proven
-    untouched by the database (see `deploy.introspect`); read without a repository, every one.
+    `definitions` are the applied versions a plan decides with: the active one of each workflow,
+    the newest where it is not the active one, the repository's, and any that drifted. Other
+    versions are left out, proven untouched by the database (see `deploy.introspect`); read
+    without a repository, every one.
     """
 
     runtime_version: int | None

@@ -2,9 +2,9 @@
 
 Everything a plan depends on takes part (runtime version, tenant, the applied versions it decides
 with, each with its recorded and actual content hash and retirement, heads); running instances
-do not, so live traffic never makes a plan stale. The versions are those the database sent for
-the repository's workflows (`deploy.introspect`): an older version changed by hand is sent, and
-changes the fingerprint. An empty database and a missing tenant have fingerprints too.
+do not, so live traffic never makes a plan stale. The versions are those the plan decides with
+(`deploy.introspect`): an old version whose content was changed by hand joins them and changes
+the fingerprint. An empty database and a missing tenant have fingerprints too.
 """
 
 from __future__ import annotations

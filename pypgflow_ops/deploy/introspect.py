@@ -1,15 +1,16 @@
 """Read the live state of one tenant in two round trips, whatever the number of workflows.
 
-First, in one pipeline: the tenant, a summary of the applied versions (which are heads included)
-and the running instances. For a plan (given the repository's workflows), the summary holds only the
-versions the plan decides with: the active one and any newer, the repository's, and any whose
-rows are not intact; every other version is old, and the database proves it untouched (its rows
-are the ones its apply wrote, its recorded hash stands for its content) without sending it, so a
-no-op plan costs the same whatever the history (issue 11). A version whose rows are intact and
-whose recorded hash and counts match the repository's workflow of that name and version has
-that workflow's content: it is not fetched again. Second, the full content of the versions still
-needed, so that its hash can be taken of its rows (drift) and a new version can be compared with
-it. Without the repository's workflows (export, diagrams) every version is read in full.
+First, in one pipeline: the tenant, a summary of the applied versions (heads marked) and the
+running instances. For a plan (given the repository's workflows), the summary holds only the
+versions the plan decides with (the head, the newest version where it is not the head, the
+repository's) and any whose rows are not intact; every other version is old, and the database
+proves it untouched (its rows are the ones its apply wrote, its recorded hash stands for its
+content) without sending it, so a no-op plan costs the same whatever the history (issue 11).
+A version whose rows are intact and whose recorded hash and counts match the repository's
+workflow of that name and version has that workflow's content: it is not fetched again.
+Second, the full content of the versions still needed, so that its hash can be taken of its rows
+(drift) and a new version can be compared with it. Without the repository's workflows (export,
+diagrams) every version is read in full.
 
 The apply tool connects as a role that bypasses row-level security (a superuser, or a role with
 BYPASSRLS; RLS is forced, so merely owning the tables is not enough), and is refused otherwise:
@@ -43,6 +44,7 @@ class _Summary(NamedTuple):  # a tuple: thousands are made per plan, one per ver
     transitions: int | None
     intact: bool  # every state and transition row is the one its apply wrote
     head: bool  # the version its workflow's new instances start on
+    needed: bool  # the plan decides with it; else it was sent only to be checked for drift
 
     def holds(self, workflow: Workflow | None) -> bool:
         """Whether the rows are known to hold `workflow`, without reading them."""
@@ -136,7 +138,12 @@ def read_live_state(
         else:
             unknown.append(summary)
     contents = _contents(conn, tenant, (s.id for s in unknown))
-    known.extend(_from_rows(s, contents[s.id]) for s in unknown)
+    for summary in unknown:
+        read = _from_rows(summary, contents[summary.id])
+        # An old version that was only checked, and holds what its apply wrote (rewritten with the
+        # same values, say), plays no part in the plan: it is left out, as if proven untouched.
+        if desired is None or summary.needed or read.drifted:
+            known.append(read)
     return LiveState(
         runtime_version,
         tenant_exists=tenant_row.fetchone() is not None,

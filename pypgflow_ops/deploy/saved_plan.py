@@ -27,7 +27,9 @@ from pypgflow_ops.terminal import printable
 if TYPE_CHECKING:
     from pypgflow_ops.config import Config
 
-SAVED_PLAN_FORMAT = 3  # 3: the instances a migration moves, and each definition's `migrate:`
+# 3: the instances a migration moves, and each definition's `migrate:`; 4: the fingerprint
+# covers the versions the plan decides with, not every applied version
+SAVED_PLAN_FORMAT = 4
 MAX_SIZE = 256 * 1024 * 1024
 _WRITTEN_BY = f"pypgflow-ops {__version__}"
 

@@ -1,12 +1,15 @@
 -- The applied versions a plan decides with, one row each, without their states and transitions:
 -- their recorded counts, whether every one of them is still the row that the version's apply
--- wrote (intact), and whether it is its workflow's head (the version new instances start on). With %(every)s: every version (export and diagrams read them all). Otherwise:
--- - the active version (the head) and any newer one (a rollback's), the next revision being
---   numbered after the newest; every version of a workflow without a head (newest is active);
+-- wrote (intact), whether it is its workflow's head (the version new instances start on), and
+-- whether the plan needs it (needed). With %(every)s: every version (export and diagrams read
+-- them all). Otherwise the versions needed:
+-- - the head;
+-- - the newest version where it is not the head: the active one when there is no head, else the
+--   one a rollback went back from, which the next revision is numbered after;
 -- - the repository's versions, %(names)s[i] with %(versions)s[i];
--- - any version that is not intact (drift).
--- Any other version is old and proven untouched: it is left out here, so neither the server nor
--- the client does more than this one pass per version of history (issue 11).
+-- and any version that is not intact, to be read and checked for drift. Any other version is
+-- old and proven untouched: it is not sent, so neither the server nor the client does more
+-- than this one pass per version of history (issue 11).
 -- Intact is proven without reading the rows:
 -- 1. the definition row (which records the content hash and the counts) was last written by one
 --    of the tenant's applies, or by the upgrade to runtime version 3 that counted the rows of the
@@ -95,16 +98,29 @@ summaries as (
             ),
             false
         ) as intact,
-        d.id = h.definition_id as head,
+        coalesce(d.id = h.definition_id, false) as head,
         h.revision as head_revision
     from definitions d
     left join rows r on r.definition_id = d.id
     left join heads h on h.name = d.name
+),
+decided as (
+    select s.*, (
+        s.head
+        or (s.name, s.version) in (select name, version from wanted)
+        or (
+            (s.head_revision is null or s.revision > s.head_revision)
+            and not exists (
+                select from {{ schema | ident }}.workflow_definitions n
+                where n.tenant_id = (select id from tenant) and n.name = s.name
+                    and n.revision > s.revision
+            )
+        )
+    ) as needed
+    from summaries s
 )
 select
     id, name, version, revision, content_hash, retired, state_count, transition_count, intact,
-    coalesce(head, false)
-from summaries s
-where %(every)s or not s.intact
-    or s.head_revision is null or s.revision >= s.head_revision
-    or (s.name, s.version) in (select name, version from wanted)
+    head, needed
+from decided
+where %(every)s or needed or not intact

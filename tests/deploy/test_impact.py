@@ -159,3 +159,21 @@ def test_fail_on_stranded_counts_every_tenant_of_a_fleet(
     assert code == 1
     assert "      2 s3: 2 running instances, stranded (stays on 2; 3 has no state s3)\n" in out
     assert err.startswith("3 running instances would be left")
+
+
+def test_the_groups_come_in_the_order_the_versions_were_applied(
+    runtime_database_url: str, tmp_path: Path
+) -> None:
+    """2.0 before 10.0, as applied (not as the strings sort), though the plan is not sent either
+    version: the database gives each group its version's revision."""
+    url, tenant = runtime_database_url, "apply-order"
+    for version in ("2.0", "10.0"):
+        _apply(write(tmp_path / version, chain("orders", version)), tenant, url)
+        start(url, tenant, f"e{version}")
+    code, out, _ = plan(write(tmp_path / "11.0", chain("orders", "11.0", extra="x")), tenant, url)
+
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines() if "running instance" in line] == [
+        "2.0",
+        "10.0",
+    ]

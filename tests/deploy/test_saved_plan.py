@@ -64,16 +64,16 @@ def test_a_saved_plan_round_trips_through_its_file_and_lint(tmp_path: Path) -> N
 def test_the_file_says_which_pypgflow_ops_wrote_it(tmp_path: Path) -> None:
     data = json.loads(_written(tmp_path).read_text(encoding="utf-8"))
 
-    assert (data["saved_plan_format"], data["written_by"]) == (3, "pypgflow-ops 0.1.0")
+    assert (data["saved_plan_format"], data["written_by"]) == (4, "pypgflow-ops 0.1.0")
 
 
 def test_a_plan_of_another_format_is_refused_by_name(tmp_path: Path) -> None:
     def older(data: dict[str, Any]) -> None:
-        data["saved_plan_format"], data["written_by"] = 2, "pypgflow-ops 0.0.9"
+        data["saved_plan_format"], data["written_by"] = 3, "pypgflow-ops 0.0.9"
 
     assert _refusal(_written(tmp_path, older)) == (
-        f"{tmp_path}/plan.json: written by pypgflow-ops 0.0.9, format 2; this is "
-        "pypgflow-ops 0.1.0, format 3: make the plan again"
+        f"{tmp_path}/plan.json: written by pypgflow-ops 0.0.9, format 3; this is "
+        "pypgflow-ops 0.1.0, format 4: make the plan again"
     )
 
 

@@ -12,7 +12,7 @@ import psycopg
 from pypgflow_ops.db import runtime
 from pypgflow_ops.deploy.introspect import read_live_state
 from pypgflow_ops.lint import lint_paths
-from tests.deploy.cli import apply, plan
+from tests.deploy.cli import apply, apply_plan, plan
 from tests.deploy.workflow_files import chain, write
 from tests.runtime.postgrest import add_order_workflow, add_tenant
 
@@ -53,26 +53,78 @@ def test_old_versions_are_proven_untouched_until_edited_by_hand(
     assert "! orders 1 (drift: its rows in the database no longer match" in out
 
 
+def _sent(url: str, folder: Path) -> list[str]:
+    """The versions a plan for the repository in `folder` is sent."""
+    desired = lint_paths([folder]).workflows
+    with psycopg.connect(url) as conn:
+        live = read_live_state(conn, "acme", desired)
+    return sorted(d.workflow.version for d in live.definitions)
+
+
 def test_a_plan_is_sent_the_versions_it_decides_with(make_database, tmp_path: Path) -> None:
-    """The head and any newer version (a rollback's: the next revision follows the newest), and
-    the repository's own; not the versions in between."""
+    """The head, the newest version when it is newer (after a rollback: the next revision
+    follows it), and the repository's own; not the versions in between."""
     url = make_database(runtime=True)
     for version in ("1", "2", "3", "4", "2"):  # the last apply rolls back to 2
-        folder = write(tmp_path / "wf", chain("orders", version))
-        assert apply(folder, "acme", url)[0] == 0
+        assert apply(write(tmp_path / "wf", chain("orders", version)), "acme", url)[0] == 0
 
-    def sent(version: str) -> list[str]:
-        desired = lint_paths([write(tmp_path / "wf", chain("orders", version))]).workflows
-        with psycopg.connect(url) as conn:
-            live = read_live_state(conn, "acme", desired)
-        return sorted(d.workflow.version for d in live.definitions)
-
-    assert sent("2") == ["2", "3", "4"]
-    assert sent("1") == ["1", "2", "3", "4"]
-    assert sent("5") == ["2", "3", "4"]
-    code, out, _ = plan(write(tmp_path / "wf", chain("orders", "5")), "acme", url)
+    assert _sent(url, write(tmp_path / "wf", chain("orders", "2"))) == ["2", "4"]
+    assert _sent(url, write(tmp_path / "wf", chain("orders", "1"))) == ["1", "2", "4"]
+    folder = write(tmp_path / "wf", chain("orders", "5"))
+    assert _sent(url, folder) == ["2", "4"]
+    code, out, _ = plan(folder, "acme", url)
     assert code == 0
     assert "~ orders 2 -> 5 (new version, revision 5)" in out
+
+
+def test_without_a_head_the_newest_version_is_active_and_the_only_one_sent(
+    make_database, tmp_path: Path
+) -> None:
+    url = make_database(runtime=True)
+    for version in ("1", "2", "3"):
+        assert apply(write(tmp_path / "wf", chain("orders", version)), "acme", url)[0] == 0
+    _by_hand(url, "delete from pypgflow.workflow_heads", replica=False)
+    folder = write(tmp_path / "wf", chain("orders", "4"))
+
+    assert _sent(url, folder) == ["3"]
+    code, out, _ = plan(folder, "acme", url, "--out", tmp_path / "plan.json")
+    assert code == 0
+    assert "~ orders 3 -> 4 (new version, revision 4)" in out
+    assert apply_plan(tmp_path / "plan.json", "acme", url)[0] == 0
+
+
+def test_a_saved_plan_stays_applicable_when_an_old_version_is_rewritten_unchanged(
+    make_database, tmp_path: Path
+) -> None:
+    """Rewriting an old version's row with the same values stamps it, so the database sends it
+    to be read; its content is the recorded one, so the plan and its fingerprint do not change.
+    A change to its content does."""
+    url = make_database(runtime=True)
+    for version in ("1", "2"):
+        assert apply(write(tmp_path / "wf", chain("orders", version)), "acme", url)[0] == 0
+    folder = write(tmp_path / "wf", chain("orders", "3"))
+    assert plan(folder, "acme", url, "--out", tmp_path / "plan.json")[0] == 0
+    rewritten = _by_hand(
+        url,
+        "update pypgflow.workflow_states s set final = s.final from pypgflow.workflow_definitions d"
+        " where d.id = s.definition_id and d.version = '1' and s.name = 'start'",
+    )
+    assert rewritten == 1
+
+    assert _sent(url, folder) == ["2"]
+    code, out, err = apply_plan(tmp_path / "plan.json", "acme", url)
+    assert code == 0, out + err
+
+    assert plan(folder, "acme", url, "--out", tmp_path / "again.json")[0] == 0
+    _by_hand(
+        url,
+        "update pypgflow.workflow_states s set final = true from pypgflow.workflow_definitions d"
+        " where d.id = s.definition_id and d.version = '1' and s.name = 'start'",
+    )
+    assert _sent(url, folder) == ["1", "3"]
+    code, out, err = apply_plan(tmp_path / "again.json", "acme", url)
+    assert code == 1
+    assert "the database changed since the plan was made" in out + err
 
 
 def _two_versions(make_database, tmp_path: Path) -> tuple[str, Path]:
