@@ -8,8 +8,8 @@ naming its kind, with the runtime's message and hint, exit 1, and changes nothin
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,12 +19,16 @@ from pypgflow_ops.commands.runtime_options import (
     FORMAT,
     TENANT,
     chosen_format,
+    echo_rows,
     json_object,
     subject,
     utf8,
 )
 from pypgflow_ops.errors import ExitCode, UsageError, error_boundary
 from pypgflow_ops.report.rows import RowFormat, render_json, render_table
+
+if TYPE_CHECKING:
+    from pypgflow_ops.operate.session import Cursor, Row
 
 app = typer.Typer(help="Start, list and move workflow instances.", no_args_is_help=True)
 
@@ -182,6 +186,22 @@ def transition(
     return ExitCode.OK
 
 
+def _read_instance(
+    instance_id: str,
+    tenant: str,
+    database_url: str | None,
+    as_: str | None,
+    read: Callable[[Cursor, uuid.UUID], list[Row]],
+) -> list[Row]:
+    """`read` of one instance, in one transaction as PostgREST calls it."""
+    from pypgflow_ops.deploy.tenant import checked_slug
+    from pypgflow_ops.operate.session import tenant_request
+
+    instance = _uuid(instance_id, "INSTANCE_ID")
+    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
+        return read(cur, instance)
+
+
 def history(
     instance_id: str = typer.Argument(..., help="The instance's id."),
     tenant: str = TENANT,
@@ -190,17 +210,10 @@ def history(
     as_: str | None = AS,
 ) -> int:
     """An instance's audit trail in sequence order (rows of api.workflow_history)."""
-    from pypgflow_ops.deploy.tenant import checked_slug
     from pypgflow_ops.operate import calls
-    from pypgflow_ops.operate.session import tenant_request
 
-    instance = _uuid(instance_id, "INSTANCE_ID")
-    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
-        rows = calls.history(cur, instance)
-    if chosen_format(output_format) is RowFormat.JSON:
-        typer.echo(render_json(rows), nl=False)
-    else:
-        typer.echo(render_table(rows, HISTORY_COLUMNS, empty="No history."), nl=False)
+    rows = _read_instance(instance_id, tenant, database_url, as_, calls.history)
+    echo_rows(rows, output_format, HISTORY_COLUMNS, empty="No history.")
     return ExitCode.OK
 
 
@@ -213,28 +226,21 @@ def transitions(
 ) -> int:
     """What an instance may do next, and whether its metadata meets the conditions now
     (rows of api.get_transitions)."""
-    from pypgflow_ops.deploy.tenant import checked_slug
     from pypgflow_ops.operate import calls
-    from pypgflow_ops.operate.session import tenant_request
 
-    instance = _uuid(instance_id, "INSTANCE_ID")
-    with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
-        rows = calls.transitions(cur, instance)
-    if chosen_format(output_format) is RowFormat.JSON:
-        typer.echo(render_json(rows), nl=False)
-    else:
-        shown = [
-            {
-                **row,
-                "from": "*" if row["from_state"] is None else row["from_state"],
-                "unmet": "; ".join(
-                    f"{u['condition']}{' ' + u['field'] if u['field'] else ''}: {u['reason']}"
-                    for u in row["unmet"]
-                ),
-            }
-            for row in rows
-        ]
-        typer.echo(render_table(shown, TRANSITION_COLUMNS, empty="No transitions."), nl=False)
+    rows = _read_instance(instance_id, tenant, database_url, as_, calls.transitions)
+    shown = [
+        {
+            **row,
+            "from": "*" if row["from_state"] is None else row["from_state"],
+            "unmet": "; ".join(
+                f"{u['condition']}{' ' + u['field'] if u['field'] else ''}: {u['reason']}"
+                for u in row["unmet"]
+            ),
+        }
+        for row in rows
+    ]
+    echo_rows(rows, output_format, TRANSITION_COLUMNS, empty="No transitions.", shown=shown)
     return ExitCode.OK
 
 

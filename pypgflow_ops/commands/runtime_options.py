@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import typer
@@ -13,7 +13,7 @@ import typer
 from pypgflow_ops.commands.db import DATABASE_URL
 from pypgflow_ops.commands.plan import TENANT
 from pypgflow_ops.errors import UsageError
-from pypgflow_ops.report.rows import RowFormat
+from pypgflow_ops.report.rows import Row, RowFormat, render_json, render_table
 
 __all__ = [
     "AS",
@@ -21,6 +21,7 @@ __all__ = [
     "FORMAT",
     "TENANT",
     "chosen_format",
+    "echo_rows",
     "json_object",
     "subject",
     "utf8",
@@ -58,6 +59,22 @@ def chosen_format(given: RowFormat | None) -> RowFormat:
     if given is not None:
         return given
     return RowFormat.TABLE if sys.stdout.isatty() else RowFormat.JSON
+
+
+def echo_rows(
+    rows: Sequence[Row],
+    output_format: RowFormat | None,
+    columns: Sequence[str],
+    *,
+    empty: str,
+    shown: Sequence[Row] | None = None,
+) -> None:
+    """The rows as JSON, as the API returns them; or a table of `columns`, of `shown` (the rows
+    as the table writes them) when given."""
+    if chosen_format(output_format) is RowFormat.JSON:
+        typer.echo(render_json(list(rows)), nl=False)
+    else:
+        typer.echo(render_table(rows if shown is None else shown, columns, empty=empty), nl=False)
 
 
 def subject(given: str | None) -> str:

@@ -10,6 +10,7 @@ from pypgflow_ops.commands.runtime_options import (
     FORMAT,
     TENANT,
     chosen_format,
+    echo_rows,
     subject,
     utf8,
 )
@@ -37,10 +38,7 @@ def list_(
 
     with tenant_request(database_url, checked_slug(tenant), subject(as_)) as cur:
         rows = calls.list_workflows(cur)
-    if chosen_format(output_format) is RowFormat.JSON:
-        typer.echo(render_json(rows), nl=False)
-    else:
-        typer.echo(render_table(rows, LIST_COLUMNS, empty="No workflows."), nl=False)
+    echo_rows(rows, output_format, LIST_COLUMNS, empty="No workflows.")
     return ExitCode.OK
 
 
