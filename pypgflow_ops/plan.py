@@ -305,7 +305,9 @@ def _impact(live: LiveState, name: str, new: Workflow | None) -> Impact:
     finishing where it is."""
     states = {state.name for state in new.states} if new else None
     migrate = new.migrate if new else None
-    others = (r for r in live.running if r.workflow == name and r.version != (new and new.version))
+    others = (
+        r for r in live.running if r.workflow == name and (new is None or r.version != new.version)
+    )
     running = sorted(others, key=lambda r: (r.revision, r.version, r.state))
     groups = []
     for each in running:

@@ -108,14 +108,14 @@ def read_live_state(
         return LiveState(runtime_version=None, tenant_exists=False)
     wanted: Mapping[tuple[str, str], Workflow] = {(w.name, w.version): w for w in desired or ()}
     values = {"tenant": tenant, "schema": SCHEMA}
-    needed = values | {  # every version, or those a plan for `desired` decides with
+    sent = values | {  # every version, or those a plan for `desired` decides with
         "every": desired is None,
         "names": [name for name, _ in wanted],
         "versions": [version for _, version in wanted],
     }
     with conn.pipeline():  # one round trip for all three queries
         tenant_row = conn.execute(statement("live_tenant"), values)
-        summaries = conn.execute(statement("live_definitions"), needed)
+        summaries = conn.execute(statement("live_definitions"), sent)
         running = conn.execute(statement("live_running"), values)
     known: list[LiveDefinition] = []
     unknown: list[_Summary] = []
